@@ -1,0 +1,93 @@
+/**
+ * The content-addressed `blobs` table: every blob is stored under the
+ * SHA-256 of its *logical* (uncompressed) content, written once
+ * (`INSERT OR IGNORE`: the first envelope wins) and verified against that
+ * hash whenever it is read.
+ */
+import type { Codecs } from '../codec/codecs.ts';
+import type { SqliteConnection } from '../driver/types.ts';
+import type { Logger } from '../logger.ts';
+import type { BlobArtifactDescriptor } from './descriptor.ts';
+import { encodeEnvelope, envelopeContent, parseEnvelope } from './envelope.ts';
+import type { BuiltinBlobProfile } from './profile.ts';
+
+/** Lowercase hex SHA-256 of a blob's logical content. */
+export type BlobRef = string;
+
+export interface BlobIo {
+  readonly conn: SqliteConnection;
+  readonly codecs: Codecs;
+  readonly logger: Logger;
+}
+
+export type BlobLookup =
+  | { readonly status: 'missing' }
+  | { readonly status: 'ok'; readonly content: Uint8Array; readonly descriptor: BlobArtifactDescriptor | null }
+  | { readonly status: 'corrupt'; readonly reason: string };
+
+const INSERT_BLOB = 'INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)';
+const SELECT_BLOB = 'SELECT content FROM blobs WHERE hash = ?';
+
+/** Stores bytes as they are, without an envelope. */
+export function insertRawBlob(io: BlobIo, content: Uint8Array): BlobRef {
+  const ref = io.codecs.sha256Hex(content);
+  io.conn.run(INSERT_BLOB, [ref, content]);
+  return ref;
+}
+
+/** Stores bytes inside an envelope, compressed when the profile and descriptor allow. */
+export function insertArtifactBlob(
+  io: BlobIo,
+  profile: BuiltinBlobProfile,
+  descriptor: BlobArtifactDescriptor,
+  content: Uint8Array,
+): BlobRef {
+  const ref = io.codecs.sha256Hex(content);
+  // Content addressing makes a second write of the same bytes a no-op, so
+  // skip the compression work when the row already exists.
+  if (io.conn.get(SELECT_EXISTS, [ref]) === undefined) {
+    io.conn.run(INSERT_BLOB, [ref, encodeEnvelope(io.codecs, profile, descriptor, content)]);
+  }
+  return ref;
+}
+
+const SELECT_EXISTS = 'SELECT 1 AS present FROM blobs WHERE hash = ?';
+
+/**
+ * Reads and verifies a blob. An envelope yields its (inflated) content; other
+ * bytes are a raw blob. Either way the result must hash to `ref`, otherwise
+ * the row is corrupt.
+ */
+export function lookupBlob(io: BlobIo, ref: BlobRef): BlobLookup {
+  const row = io.conn.get<{ content: unknown }>(SELECT_BLOB, [ref]);
+  if (row === undefined) return { status: 'missing' };
+  const stored = row.content;
+  if (!(stored instanceof Uint8Array)) return { status: 'corrupt', reason: 'stored content is not a BLOB' };
+  const envelope = parseEnvelope(stored);
+  if (envelope !== null) {
+    let content: Uint8Array | null = null;
+    try {
+      content = envelopeContent(io.codecs, envelope);
+    } catch (error) {
+      // A raw blob that merely looks like an envelope is still valid if it
+      // hashes to its ref; otherwise the compressed stream is corrupt.
+      if (io.codecs.sha256Hex(stored) === ref) return { status: 'ok', content: stored, descriptor: null };
+      return { status: 'corrupt', reason: `zlib stream does not inflate: ${messageOf(error)}` };
+    }
+    if (io.codecs.sha256Hex(content) === ref) return { status: 'ok', content, descriptor: envelope.descriptor };
+  }
+  if (io.codecs.sha256Hex(stored) === ref) return { status: 'ok', content: stored, descriptor: null };
+  return { status: 'corrupt', reason: 'content does not match its SHA-256 ref' };
+}
+
+/** The verified content of a blob, or `null` when it is missing or corrupt (corruption is logged). */
+export function readBlob(io: BlobIo, ref: BlobRef): Uint8Array | null {
+  const found = lookupBlob(io, ref);
+  if (found.status === 'ok') return found.content;
+  if (found.status === 'corrupt') io.logger.warn('blob is corrupt; treating it as missing', { ref, reason: found.reason });
+  return null;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,30 @@
+/**
+ * Blob profiles: when a `Compressible` blob is worth compressing.
+ * The thresholds are the reference's: never, ≥ 4 KiB, ≥ 1 KiB.
+ */
+import type { BlobArtifactDescriptor, BlobCompression } from './descriptor.ts';
+
+export type BuiltinBlobProfile = 'LowLatency' | 'Balanced' | 'Compact';
+
+export const BLOB_PROFILES: readonly BuiltinBlobProfile[] = ['LowLatency', 'Balanced', 'Compact'];
+
+/** Smallest content length that gets compressed, per profile (`Infinity` = never). */
+export const COMPRESSION_THRESHOLD: Readonly<Record<BuiltinBlobProfile, number>> = Object.freeze({
+  LowLatency: Number.POSITIVE_INFINITY,
+  Balanced: 4096,
+  Compact: 1024,
+});
+
+/** The compression a blob of this descriptor and length gets under `profile`. */
+export function compressionFor(
+  profile: BuiltinBlobProfile,
+  descriptor: BlobArtifactDescriptor,
+  contentLength: number,
+): BlobCompression {
+  const compressible = descriptor.hints?.includes('Compressible') ?? false;
+  return compressible && contentLength >= COMPRESSION_THRESHOLD[profile] ? 'Zlib' : 'None';
+}
+
+export function isBlobProfile(value: unknown): value is BuiltinBlobProfile {
+  return typeof value === 'string' && (BLOB_PROFILES as readonly string[]).includes(value);
+}

@@ -1,0 +1,39 @@
+/**
+ * Pluggable byte codecs: hashing and zlib. The store needs both inside
+ * synchronous transaction bodies, so both are synchronous.
+ *
+ * Whatever the implementation, the results are interchangeable: SHA-256 is
+ * SHA-256 (lowercase hex), and compression produces standard zlib streams
+ * (RFC 1950, level 6) that any implementation inflates. Two implementations
+ * may emit different compressed bytes for the same input; nothing depends on
+ * that, because blob refs hash the *uncompressed* content.
+ */
+import { zlibSync, unzlibSync } from 'fflate';
+import { sha256 } from './sha256.ts';
+import { toHex } from './hex.ts';
+import { utf8Encode } from './utf8.ts';
+
+export interface Codecs {
+  /** A short name for logs and benchmarks (`'portable'`, `'node'`). */
+  readonly name: string;
+  /** Lowercase hex SHA-256 of the bytes, or of the UTF-8 encoding of a string. */
+  sha256Hex(data: Uint8Array | string): string;
+  /** A zlib stream (RFC 1950) at compression level 6. */
+  deflate(data: Uint8Array): Uint8Array;
+  /** Inflates a zlib stream; throws on a corrupt or truncated stream. */
+  inflate(data: Uint8Array): Uint8Array;
+}
+
+/** Pure-JS codecs that run anywhere: fflate for zlib and a JS SHA-256. */
+export const portableCodecs: Codecs = Object.freeze({
+  name: 'portable',
+  sha256Hex(data: Uint8Array | string): string {
+    return toHex(sha256(typeof data === 'string' ? utf8Encode(data) : data));
+  },
+  deflate(data: Uint8Array): Uint8Array {
+    return zlibSync(data, { level: 6 });
+  },
+  inflate(data: Uint8Array): Uint8Array {
+    return unzlibSync(data);
+  },
+});

@@ -1,0 +1,129 @@
+/**
+ * Transactions, implemented once for every driver.
+ *
+ * A body is a synchronous function. Write transactions start with
+ * `BEGIN IMMEDIATE`, which takes the write lock up front: a read-then-write
+ * body (a CAS, a claim) can then never lose a lock upgrade, and contending
+ * connections queue on the busy timeout instead of failing. Bodies must not
+ * await: another caller on the same connection would otherwise interleave its
+ * statements into the open transaction.
+ *
+ * ```ts
+ * const revision = writeTransaction(conn, () => {
+ *   const row = conn.get<{ head_revision: number }>('SELECT head_revision FROM session_head');
+ *   if (row && row.head_revision !== expected) return rollback(null); // undo, still return a value
+ *   conn.run('UPDATE …');
+ *   return expected + 1;
+ * });
+ * ```
+ */
+import { SqliteReadOnlyError, TransactionError } from './errors.ts';
+import type { SqliteConnection } from './types.ts';
+
+/** Returned from a write body to roll back everything and still hand a value to the caller. */
+export class Rollback<T> {
+  readonly value: T;
+  constructor(value: T) {
+    this.value = value;
+  }
+}
+
+/** Rolls the surrounding write transaction back and makes it return `value`. */
+export function rollback<T>(value: T): Rollback<T> {
+  return new Rollback(value);
+}
+
+type TxKind = 'read' | 'write';
+const open = new WeakMap<SqliteConnection, TxKind>();
+
+/** The kind of transaction this helper has open on `conn`, if any. */
+export function openTransactionKind(conn: SqliteConnection): TxKind | undefined {
+  return open.get(conn);
+}
+
+/**
+ * Runs `body` inside `BEGIN IMMEDIATE … COMMIT`. A thrown error rolls back and
+ * is re-thrown; a returned {@link Rollback} rolls back and yields its value.
+ */
+export function writeTransaction<T>(conn: SqliteConnection, body: () => T | Rollback<T>): T {
+  if (conn.info.readOnly) {
+    throw new SqliteReadOnlyError(`cannot write: ${describe(conn)} was opened read-only`);
+  }
+  const current = open.get(conn);
+  if (current !== undefined) {
+    throw new TransactionError(
+      current === 'write'
+        ? 'a write transaction is already open on this connection; transactions do not nest'
+        : 'cannot start a write transaction inside a read transaction on the same connection',
+    );
+  }
+  if (conn.closed) throw new TransactionError(`cannot write: ${describe(conn)} is closed`);
+  conn.exec('BEGIN IMMEDIATE');
+  open.set(conn, 'write');
+  let outcome: T | Rollback<T>;
+  try {
+    outcome = body();
+    if (isThenable(outcome)) {
+      throw new TransactionError('a transaction body returned a Promise; bodies must be synchronous');
+    }
+  } catch (error) {
+    open.delete(conn);
+    rollbackQuietly(conn);
+    throw error;
+  }
+  open.delete(conn);
+  if (outcome instanceof Rollback) {
+    rollbackQuietly(conn);
+    return outcome.value;
+  }
+  try {
+    conn.exec('COMMIT');
+  } catch (error) {
+    rollbackQuietly(conn);
+    throw error;
+  }
+  conn.afterCommit?.();
+  return outcome;
+}
+
+/**
+ * Runs `body` inside one read transaction so that several statements see one
+ * snapshot even while other connections commit. Inside an open transaction
+ * of this helper it simply runs `body`: that transaction already gives one
+ * snapshot.
+ */
+export function readTransaction<T>(conn: SqliteConnection, body: () => T): T {
+  if (open.has(conn)) return body();
+  if (conn.closed) throw new TransactionError(`cannot read: ${describe(conn)} is closed`);
+  conn.exec('BEGIN');
+  open.set(conn, 'read');
+  try {
+    const result = body();
+    if (isThenable(result)) {
+      throw new TransactionError('a transaction body returned a Promise; bodies must be synchronous');
+    }
+    return result;
+  } finally {
+    open.delete(conn);
+    // A read transaction changes nothing: ending it by ROLLBACK is cheapest and
+    // cannot fail with SQLITE_BUSY.
+    rollbackQuietly(conn);
+  }
+}
+
+function rollbackQuietly(conn: SqliteConnection): void {
+  try {
+    conn.exec('ROLLBACK');
+  } catch {
+    // SQLite may already have rolled back on its own (some I/O and busy errors
+    // end the transaction); the original error is the one worth reporting.
+  }
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function describe(conn: SqliteConnection): string {
+  return conn.info.location ? `the database ${conn.info.location}` : 'the in-memory database';
+}

@@ -1,0 +1,77 @@
+/**
+ * The driver interface: the only thing a storage engine has to provide.
+ *
+ * It is deliberately small and synchronous. Both supported engines
+ * (node:sqlite's `DatabaseSync` and sql.js) are synchronous, and every store
+ * transaction runs as one synchronous body between `BEGIN IMMEDIATE` and
+ * `COMMIT` (see `transaction.ts`), so nothing async ever sits inside a
+ * transaction.
+ */
+import type { Codecs } from '../codec/codecs.ts';
+
+/** A value as it goes into or comes out of SQLite. */
+export type SqlValue = null | number | string | Uint8Array;
+
+/** A positional parameter. `undefined`, booleans, bigints and unsafe integers are refused. */
+export type SqlParam = SqlValue;
+
+/** A result row: column name to value. */
+export type SqlRow = Record<string, SqlValue>;
+
+export interface RunResult {
+  /** Rows inserted, updated or deleted by the statement. Use `RETURNING` to read generated keys. */
+  changes: number;
+}
+
+/** Whether committed data survives a process crash. */
+export type DurabilityTier = 'inline' | 'durable';
+
+/** What a connection is, so components can pick defaults and refuse writes honestly. */
+export interface ConnectionInfo {
+  /** Engine name: `'node-sqlite'`, `'sqljs'`, or whatever a third-party driver calls itself. */
+  readonly engine: string;
+  /** File path, sql.js database name, or `null` for a private in-memory database. */
+  readonly location: string | null;
+  /** True when the data lives only in this process's memory. */
+  readonly memory: boolean;
+  /** True when the connection was opened read-only: components skip setup and refuse writes. */
+  readonly readOnly: boolean;
+  /** `'durable'` when every committed transaction is on stable storage. */
+  readonly durability: DurabilityTier;
+}
+
+/**
+ * A synchronous SQLite connection.
+ *
+ * Drivers normalise every value to {@link SqlValue}: BLOBs come back as
+ * `Uint8Array`, INTEGERs as safe-integer `number`s (anything outside the safe
+ * range is an error, never a rounded number). Engine errors are thrown as
+ * {@link SqliteError} (see `errors.ts`); lock contention as `SqliteBusyError`.
+ */
+export interface SqliteConnection {
+  readonly info: ConnectionInfo;
+  /**
+   * Codecs tuned for this runtime (the Node driver supplies `node:crypto` and
+   * `node:zlib`). Components fall back to the portable defaults when absent.
+   */
+  readonly codecs?: Codecs;
+  /** Runs one or more statements without parameters (DDL, pragmas, BEGIN/COMMIT). */
+  exec(sql: string): void;
+  /** Runs one statement and reports the rows it changed. */
+  run(sql: string, params?: readonly SqlParam[]): RunResult;
+  /** First row of a query, or `undefined`. */
+  get<T extends object = SqlRow>(sql: string, params?: readonly SqlParam[]): T | undefined;
+  /** All rows of a query. */
+  all<T extends object = SqlRow>(sql: string, params?: readonly SqlParam[]): T[];
+  /**
+   * Called by the transaction helper after each successful `COMMIT` of a write
+   * transaction. A driver that persists snapshots (sql.js with a persistence
+   * target) writes them here; others leave it out. This is why components make
+   * every write inside `writeTransaction`, even a single statement.
+   */
+  afterCommit?(): void;
+  /** True once `close()` has run. */
+  readonly closed: boolean;
+  /** Closes the connection. Idempotent. */
+  close(): void;
+}

@@ -1,0 +1,24 @@
+/**
+ * Where components report what they cannot throw: corrupt rows skipped on a
+ * lenient read, auto-GC failures after a commit, and so on.
+ */
+export interface Logger {
+  warn(message: string, details?: Record<string, unknown>): void;
+  debug?(message: string, details?: Record<string, unknown>): void;
+}
+
+/** Writes warnings to `console.warn`, prefixed with the package name. */
+export const consoleLogger: Logger = Object.freeze({
+  warn(message: string, details?: Record<string, unknown>): void {
+    if (details === undefined) console.warn(`[lash-sqlite-store] ${message}`);
+    else console.warn(`[lash-sqlite-store] ${message}`, details);
+  },
+});
+
+/** Drops everything. */
+export const silentLogger: Logger = Object.freeze({ warn(): void {} });
+
+/** Milliseconds since the Unix epoch. Inject a fake one to test leases without sleeping. */
+export type Clock = () => number;
+
+export const systemClock: Clock = () => Date.now();

@@ -1,0 +1,116 @@
+/**
+ * Queued work: durable ingress of turn inputs, process wakes and session
+ * commands. Field names are the wire names (snake_case); see
+ * `contract-session.md` §1.7.
+ */
+import type { CausalRef } from '../model/causal.ts';
+import type { EpochMs, JsonValue, U64 } from '../model/json.ts';
+
+/** The TTL the runtime uses for every claim: 15 minutes. */
+export const QUEUED_WORK_CLAIM_TTL_MS = 15 * 60 * 1000;
+
+export type DeliveryPolicy = 'earliest_safe_boundary' | 'after_current_turn_commit';
+export type SlotPolicy = 'join' | 'exclusive';
+/** `'never'`, `'payload_default'`, or a named group. Compared by value only. */
+export type MergeKey = 'never' | 'payload_default' | { group: string };
+/** Where the runtime is when it claims (never persisted). */
+export type QueuedWorkClaimBoundary = 'active_turn_checkpoint' | 'idle';
+
+export const DELIVERY_POLICIES: readonly DeliveryPolicy[] = ['earliest_safe_boundary', 'after_current_turn_commit'];
+export const SLOT_POLICIES: readonly SlotPolicy[] = ['join', 'exclusive'];
+
+export type SessionCommand =
+  | { kind: 'refresh_tool_surface'; reason: string; expected_generation?: U64 }
+  | { kind: 'reset_session'; reason: string };
+
+export type InputItem = { type: 'text'; text: string } | { type: 'image_ref'; id: string };
+
+export interface ProtocolTurnOptions {
+  payload: JsonValue;
+}
+
+export interface TurnInput {
+  items: InputItem[];
+  /** JSON wire form: `{ [id]: number[] }`. */
+  image_blobs: Record<string, Uint8Array>;
+  protocol_turn_options?: ProtocolTurnOptions;
+  trace_turn_id?: string;
+}
+
+/** Opaque to the store. */
+export interface ProcessWakeDelivery {
+  wake_id: string;
+  target_session_id: string;
+  target_scope_id: string;
+  process_id: string;
+  sequence: U64;
+  event_type?: string;
+  event_invocation?: JsonValue;
+  process_caused_by?: CausalRef;
+  dedupe_key: string;
+  input: string;
+  created_at_ms: U64;
+}
+
+export type QueuedWorkPayload =
+  | { type: 'turn_input'; input: TurnInput }
+  | { type: 'process_wake'; wake: ProcessWakeDelivery }
+  | { type: 'session_command'; command: SessionCommand };
+
+export interface QueuedWorkItem {
+  item_id: string;
+  payload: QueuedWorkPayload;
+}
+
+export interface QueuedWorkBatch {
+  batch_id: string;
+  session_id: string;
+  enqueue_seq: U64;
+  source_key?: string;
+  delivery_policy: DeliveryPolicy;
+  slot_policy: SlotPolicy;
+  merge_key: MergeKey;
+  available_at_ms: EpochMs;
+  enqueued_at_ms: EpochMs;
+  items: QueuedWorkItem[];
+}
+
+export interface QueuedWorkBatchDraft {
+  session_id: string;
+  source_key?: string;
+  delivery_policy: DeliveryPolicy;
+  slot_policy: SlotPolicy;
+  merge_key: MergeKey;
+  available_at_ms: EpochMs;
+  payloads: QueuedWorkPayload[];
+}
+
+export interface QueuedWorkClaim {
+  session_id: string;
+  claim_id: string;
+  owner_id: string;
+  lease_token: string;
+  fencing_token: U64;
+  claimed_at_epoch_ms: EpochMs;
+  expires_at_epoch_ms: EpochMs;
+  /** In `enqueue_seq` order. */
+  batches: QueuedWorkBatch[];
+}
+
+/** What a turn commit hands back to complete a claim. */
+export interface QueuedWorkCompletion {
+  session_id: string;
+  claim_id: string;
+  lease_token: string;
+  batch_ids: string[];
+}
+
+/** `claim.completion()` of the reference. */
+export function claimCompletion(claim: QueuedWorkClaim): QueuedWorkCompletion {
+  return {
+    session_id: claim.session_id,
+    claim_id: claim.claim_id,
+    lease_token: claim.lease_token,
+    batch_ids: claim.batches.map((batch) => batch.batch_id),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * lash-sqlite-store: the isomorphic core. Engine drivers live in the
+ * `lash-sqlite-store/node` and `lash-sqlite-store/sqljs` entry points.
+ */
+
+// Driver interface and transactions
+export type {
+  ConnectionInfo,
+  DurabilityTier,
+  RunResult,
+  SqliteConnection,
+  SqlParam,
+  SqlRow,
+  SqlValue,
+} from './core/driver/types.ts';
+export {
+  SqliteBusyError,
+  SqliteError,
+  SqliteReadOnlyError,
+  SqliteValueError,
+  TransactionError,
+  isConstraintError,
+} from './core/driver/errors.ts';
+export { Rollback, readTransaction, rollback, writeTransaction } from './core/driver/transaction.ts';
+
+// Errors of the contracts
+export {
+  ArtifactStoreError,
+  InvalidInputError,
+  PluginError,
+  RuntimeEffectControllerError,
+  RuntimeError,
+  SchemaVersionError,
+  StoreError,
+  ensureSupportedSchemaVersion,
+} from './core/errors.ts';
+export type {
+  ArtifactStoreErrorDetail,
+  PluginErrorKind,
+  SessionReadScope,
+  StoreErrorDetail,
+  StoreErrorKind,
+} from './core/errors.ts';
+
+// Codecs and hashing
+export type { Codecs } from './core/codec/codecs.ts';
+export { portableCodecs } from './core/codec/codecs.ts';
+export { canonicalJson, stableJsonSha256Hex } from './core/codec/canonical-json.ts';
+
+// Blobs
+export type {
+  BlobArtifactDescriptor,
+  BlobCompression,
+  BlobStorageHint,
+  PersistedArtifactKind,
+} from './core/blobs/descriptor.ts';
+export { BlobDescriptors } from './core/blobs/descriptor.ts';
+export type { BuiltinBlobProfile } from './core/blobs/profile.ts';
+export { COMPRESSION_THRESHOLD } from './core/blobs/profile.ts';
+export type { StoredBlobEnvelope } from './core/blobs/envelope.ts';
+export type { BlobRef } from './core/blobs/blob-table.ts';
+
+// Schema versioning
+export type { ComponentSchema } from './core/schema/versions.ts';
+export { ensureComponentSchema } from './core/schema/versions.ts';
+export { SESSION_SCHEMA, SESSION_SCHEMA_VERSION } from './core/session/schema.ts';
+
+// Session files, logging, time
+export { safeSessionDbFileName } from './core/session/file-name.ts';
+export type { Clock, Logger } from './core/logger.ts';
+export { consoleLogger, silentLogger, systemClock } from './core/logger.ts';

@@ -1,0 +1,6 @@
+/**
+ * lash-sqlite-store/sqljs: the sql.js (WebAssembly) driver, for Node and
+ * browsers.
+ */
+export { deleteSqlJsDatabase, hasSqlJsDatabase, openSqlJs } from './drivers/sqljs/connection.ts';
+export type { SqlJsConnection, SqlJsOptions, SqlJsPersistence } from './drivers/sqljs/connection.ts';
