@@ -12,9 +12,18 @@ export const nodeCodecs: Codecs = Object.freeze({
     return createHash('sha256').update(data).digest('hex');
   },
   deflate(data: Uint8Array): Uint8Array {
-    return deflateSync(data, { level: 6 });
+    return plain(deflateSync(data, { level: 6 }));
   },
   inflate(data: Uint8Array): Uint8Array {
-    return inflateSync(data);
+    return plain(inflateSync(data));
   },
 });
+
+/**
+ * A plain `Uint8Array` view of a `Buffer` (no copy). Bytes handed to callers
+ * are `Uint8Array`s on every runtime; a `Buffer` would also leak into values
+ * decoded from it (its `subarray` returns Buffers).
+ */
+function plain(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
