@@ -82,7 +82,7 @@ import type {
   VacuumReport,
 } from './records.ts';
 import { SESSION_SCHEMA } from './schema.ts';
-import { ShapeError, expectArray, expectId, expectObject, expectString, expectU64, messageOf } from './shape.ts';
+import { expectArray, expectId, expectObject, expectString, expectU64, messageOf } from './shape.ts';
 import { loadUsageDeltas, insertUsageDeltas, mergeTokenLedger } from './usage-table.ts';
 
 export class Store implements SessionPersistence, AttachmentManifest, LashlangArtifactStore {
@@ -595,10 +595,8 @@ export class Store implements SessionPersistence, AttachmentManifest, LashlangAr
     try {
       return check();
     } catch (error) {
-      if (error instanceof ShapeError || error instanceof TypeError) {
-        throw StoreError.backend(`invalid ${what}: ${error.message}`, error);
-      }
-      throw error;
+      // Checks and encoders touch nothing but the input: whatever they throw is about the input.
+      throw StoreError.backend(`invalid ${what}: ${messageOf(error)}`, error);
     }
   }
 
@@ -641,7 +639,7 @@ function checkIntent(intent: AttachmentIntent): AttachmentIntent {
 }
 
 function checkBytes(content: unknown): void {
-  if (!(content instanceof Uint8Array)) throw new ShapeError('content must be a Uint8Array');
+  if (!(content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
 }
 
 function deepFreeze<T>(value: T): T {
