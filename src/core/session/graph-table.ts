@@ -89,28 +89,50 @@ export function loadLiveNode(conn: SqliteConnection, logger: Logger, nodeId: str
  * follows the parent column).
  */
 export function loadActivePathNodes(conn: SqliteConnection, logger: Logger, leaf: string): SessionNodeRecord[] {
-  const rows = conn.all<{ node_id: string; parent_node_id: string | null; node_json: unknown }>(SELECT_ACTIVE_PATH, [
-    leaf,
-    MAX_ACTIVE_PATH_LENGTH,
-  ]);
+  const rows = conn.all<PathRow>(SELECT_ACTIVE_PATH, [leaf, MAX_ACTIVE_PATH_LENGTH]);
   if (rows.length === 0) return [];
   if (rows.length >= MAX_ACTIVE_PATH_LENGTH) {
     logger.warn('active path reached the length cap; older ancestors are left out', { leaf, cap: MAX_ACTIVE_PATH_LENGTH });
   }
-  // SQL does not promise an output order; rebuild the chain from the links.
-  const byId = new Map<string, (typeof rows)[number]>();
+  const chain = leafFirst(rows, leaf);
+  const top = chain[chain.length - 1]!;
+  if (top.parent_node_id !== null && chain.some((row) => row.node_id === top.parent_node_id)) {
+    logger.warn('active path has a parent cycle; the walk stopped at the repeat', { leaf });
+  }
+  const nodes: SessionNodeRecord[] = [];
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const node = parseNodeRow(chain[i]!.node_json, logger);
+    if (node !== null) nodes.push(node);
+  }
+  return nodes;
+}
+
+interface PathRow {
+  node_id: string;
+  parent_node_id: string | null;
+  node_json: unknown;
+}
+
+/**
+ * The walked rows from the leaf up. SQL does not promise an output order;
+ * SQLite emits the walk leaf first, so check that cheaply and rebuild the
+ * chain from the links only when it does not hold.
+ */
+function leafFirst(rows: PathRow[], leaf: string): PathRow[] {
+  if (rows[0]!.node_id === leaf && rows.every((row, i) => i === 0 || rows[i - 1]!.parent_node_id === row.node_id)) {
+    return rows;
+  }
+  const byId = new Map<string, PathRow>();
   for (const row of rows) byId.set(row.node_id, row);
-  const chain: SessionNodeRecord[] = [];
+  const chain: PathRow[] = [];
   const seen = new Set<string>();
   let current = byId.get(leaf);
   while (current !== undefined && !seen.has(current.node_id)) {
     seen.add(current.node_id);
-    const node = parseNodeRow(current.node_json, logger);
-    if (node !== null) chain.push(node);
+    chain.push(current);
     current = current.parent_node_id === null ? undefined : byId.get(current.parent_node_id);
   }
-  if (current !== undefined) logger.warn('active path has a parent cycle; the walk stopped at the repeat', { leaf });
-  return chain.reverse();
+  return chain;
 }
 
 /** Marks live nodes as tombstoned; returns how many changed. Unknown ids are ignored. */
