@@ -25,6 +25,7 @@ import {
   type PluginSessionSnapshot,
 } from '../src/index.ts';
 import { encodeEnvelope } from '../src/core/blobs/envelope.ts';
+import { MAX_ACTIVE_PATH_LENGTH, SELECT_ACTIVE_PATH } from '../src/core/session/graph-table.ts';
 import type { BuiltinBlobProfile } from '../src/core/blobs/profile.ts';
 import { portableCodecs, type Codecs } from '../src/core/codec/codecs.ts';
 import { stringifyJsonRow } from '../src/core/codec/json-bytes.ts';
@@ -350,21 +351,13 @@ export default async function sessionBench(ctx: BenchContext): Promise<void> {
     { rounds, roundMs: ctx.quick ? 100 : 300 },
   );
   const floorDb = new DatabaseSync(large.path, { readOnly: true });
-  const cte = floorDb.prepare(`
-WITH RECURSIVE chain(seq, node_id, parent_node_id) AS (
-  SELECT seq, node_id, parent_node_id FROM graph_nodes WHERE node_id = ? AND tombstoned = 0
-  UNION
-  SELECT g.seq, g.node_id, g.parent_node_id
-    FROM chain JOIN graph_nodes g ON g.node_id = chain.parent_node_id
-   WHERE g.tombstoned = 0
-  LIMIT ?
-)
-SELECT g.node_id, g.parent_node_id, g.node_json FROM chain JOIN graph_nodes g ON g.seq = chain.seq`);
+  // The floor runs the store's own CTE text on a raw DatabaseSync statement.
+  const cte = floorDb.prepare(SELECT_ACTIVE_PATH);
   const loadFloor = await measureInterleaved(
     {
       'active path 200 of 100k (store) ': () => large.store.loadSession({ kind: 'ActivePath', leaf_node_id: large.leaf }),
       'active path 200 of 100k (floor)': () => {
-        const rows = cte.all(large.leaf, 1_000_000) as Array<{ node_json: string }>;
+        const rows = cte.all(large.leaf, MAX_ACTIVE_PATH_LENGTH) as Array<{ node_json: string }>;
         return rows.map((r) => JSON.parse(r.node_json));
       },
     },

@@ -31,7 +31,7 @@ const VACUUM = 'DELETE FROM graph_nodes WHERE tombstoned = 1';
 // node_id index. `UNION` (not `UNION ALL`) drops a row already produced, so a
 // parent cycle ends the walk; LIMIT caps its length. Bodies are fetched by
 // rowid afterwards, so the walk itself handles three short columns per node.
-const SELECT_ACTIVE_PATH = `
+export const SELECT_ACTIVE_PATH = `
 WITH RECURSIVE chain(seq, node_id, parent_node_id) AS (
   SELECT seq, node_id, parent_node_id FROM graph_nodes WHERE node_id = ? AND tombstoned = 0
   UNION
