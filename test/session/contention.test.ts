@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Store, StoreError } from '../../src/index.ts';
-import { openNodeSqlite } from '../../src/node.ts';
+import { Store, StoreError, persistedStateCommit } from '../../src/index.ts';
+import { nodeCodecs, openNodeSqlite } from '../../src/node.ts';
 import { spawnChild } from '../support/child.ts';
 import { nodeSqliteDriver, tempDir } from '../support/drivers.ts';
 import { CapturingLogger } from '../support/logger.ts';
-import { commitAt } from './helpers.ts';
+import { commitAt, defaultState, usage } from './helpers.ts';
 
 const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', name);
 
@@ -49,6 +49,35 @@ describe('session store contention [node-sqlite]', () => {
     const conn = openNodeSqlite(path);
     t.after(() => conn.close());
     assert.equal((await (await Store.open(conn)).loadSession({ kind: 'FullGraph' }))!.head_revision, rounds);
+  });
+
+  it('loadSession reads one snapshot while another connection commits in the middle of it', async (t) => {
+    const location = await nodeSqliteDriver.fresh(t);
+    const writer = await Store.open(await location.open());
+    const turn = (n: number) =>
+      persistedStateCommit(defaultState('root', { turn_index: n, tool_state_snapshot: { generation: n, tools: {} } }), [usage('turn', 'm', n, 0, 0, 0)]);
+    await writer.commitRuntimeState(turn(1));
+    // The reader's codecs hash blobs while hydrating the checkpoint: commit from the other connection right then.
+    let interleaved = false;
+    const codecs = {
+      ...nodeCodecs,
+      sha256Hex(data: Uint8Array | string) {
+        if (!interleaved) {
+          interleaved = true;
+          void writer.commitRuntimeState(turn(2)); // runs its transaction synchronously
+        }
+        return nodeCodecs.sha256Hex(data);
+      },
+    };
+    const reader = await Store.open(await location.open(), { codecs });
+    const read = (await reader.loadSession({ kind: 'FullGraph' }))!;
+    assert.ok(interleaved);
+    assert.equal(read.head_revision, 1);
+    assert.equal(read.checkpoint?.turn_state.turn_index, 1);
+    assert.deepEqual(read.token_ledger, [usage('turn', 'm', 1, 0, 0, 0)]);
+    const after = (await reader.loadSession({ kind: 'FullGraph' }))!;
+    assert.equal(after.head_revision, 2);
+    assert.deepEqual(after.token_ledger, [usage('turn', 'm', 3, 0, 0, 0)]);
   });
 
   it('a child killed with SIGKILL mid-commit leaves a consistent head every time', async (t) => {
