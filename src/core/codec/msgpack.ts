@@ -123,11 +123,13 @@ function write(value: unknown, depth: number): void {
   // Extension types (Date) and other binary views keep the library's encoding.
   if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof ArrayBuffer) throw UNSUPPORTED;
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
   let size = 0;
-  for (const key of keys) if (record[key] !== undefined) size++;
+  for (let i = 0; i < keys.length; i++) if (record[keys[i]!] !== undefined) size++;
   writeHeader(size, 0x80, 16, 0xde, 0xdf);
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const member = record[key];
     if (member === undefined) continue;
     writeString(key);
