@@ -93,7 +93,7 @@ const NODE_A = messageNode('x', null, 'User', 1024, 1);
 const NODE_B = messageNode('y', 'x', 'Assistant', 1024, 2);
 
 /** Turn `i` as the runtime hands it over (the stamp's hash is the runtime's work, so it is fixed here). */
-export function turnCommit(i: number, expected: number, prefix: string): RuntimeCommit {
+function turnCommit(i: number, expected: number, prefix: string): RuntimeCommit {
   const a = `${prefix}${i}a`;
   const b = `${prefix}${i}b`;
   return {
@@ -133,7 +133,7 @@ export function turnCommit(i: number, expected: number, prefix: string): Runtime
 }
 
 /** A store that commits turn after turn, tracking its own revision. */
-export async function committer(conn: SqliteConnection, prefix: string, blobProfile?: BuiltinBlobProfile) {
+async function committer(conn: SqliteConnection, prefix: string, blobProfile?: BuiltinBlobProfile) {
   const store = await Store.open(conn, blobProfile === undefined ? {} : { blobProfile });
   let revision = (await store.commitRuntimeState({ ...turnCommit(0, 0, prefix), graph: { ReplaceFull: { nodes: [] } }, turn_commit: null })).head_revision;
   let i = 0;
@@ -168,7 +168,7 @@ interface RawEngine {
   get(sql: string, params: Param[]): unknown;
 }
 
-export function rawNode(db: DatabaseSync): RawEngine {
+function rawNode(db: DatabaseSync): RawEngine {
   const statements = new Map(Object.values(SQL).map((sql) => [sql, db.prepare(sql)]));
   return {
     exec: (sql) => db.exec(sql),
@@ -197,7 +197,7 @@ function rawSqlJs(conn: SqlJsConnection): RawEngine {
 }
 
 /** The bytes the store writes for a turn, computed once; keys made unique per turn by a counter. */
-export function floorBytes(codecs: Codecs, profile: BuiltinBlobProfile) {
+function floorBytes(codecs: Codecs, profile: BuiltinBlobProfile) {
   const commit = turnCommit(1, 1, 'f');
   const envelope = (descriptor: ReturnType<typeof BlobDescriptors.generic>, value: unknown) =>
     encodeEnvelope(codecs, profile, descriptor, encodeMsgpack(value));
@@ -218,7 +218,7 @@ export function floorBytes(codecs: Codecs, profile: BuiltinBlobProfile) {
  */
 const FLOOR_KEYS = Array.from({ length: 3 * 60_000 }, (_, n) => nodeCodecs.sha256Hex(`floor-key-${n}`));
 
-export function floorCommitter(engine: RawEngine, bytes: ReturnType<typeof floorBytes>) {
+function floorCommitter(engine: RawEngine, bytes: ReturnType<typeof floorBytes>) {
   let i = 0;
   const slot: Record<string, number> = { t: 0, p: 1, m: 2 };
   const key = (n: number, kind: string) => FLOOR_KEYS[(3 * n + slot[kind]!) % FLOOR_KEYS.length]!;
@@ -245,7 +245,7 @@ export function floorCommitter(engine: RawEngine, bytes: ReturnType<typeof floor
 const PATH_LENGTH = 200;
 
 /** A store whose graph has `total` nodes in chains of 200; the last chain (1 KiB messages) is the active path. */
-export async function graphStore(dir: string, total: number) {
+async function graphStore(dir: string, total: number) {
   const path = join(dir, `graph-${total}.db`);
   const conn = openNodeSqlite(path);
   const store = await Store.open(conn);
