@@ -524,10 +524,8 @@ export class Store implements SessionPersistence, AttachmentManifest, LashlangAr
     const { conn, logger } = this.#ctx;
     const meta = readHeadMeta(conn);
     if (meta === null) return null;
-    const graph = meta.leaf_node_id === undefined ? { nodes: loadLiveNodes(conn, logger) } : {
-      nodes: loadLiveNodes(conn, logger),
-      leaf_node_id: meta.leaf_node_id,
-    };
+    const nodes = loadLiveNodes(conn, logger);
+    const graph = meta.leaf_node_id === undefined ? { nodes } : { nodes, leaf_node_id: meta.leaf_node_id };
     const head: SessionHead = {
       session_id: meta.session_id,
       head_revision: meta.head_revision,
