@@ -69,3 +69,32 @@ export { SESSION_SCHEMA, SESSION_SCHEMA_VERSION } from './core/session/schema.ts
 export { safeSessionDbFileName } from './core/session/file-name.ts';
 export type { Clock, Logger } from './core/logger.ts';
 export { consoleLogger, silentLogger, systemClock } from './core/logger.ts';
+
+// Host event store (area: effects / host events)
+export { SqliteHostEventStore, DEFAULT_RESERVATION_TTL_MS } from './core/host-events/store.ts';
+export type { SqliteHostEventStoreOptions } from './core/host-events/store.ts';
+export { HOST_EVENT_SCHEMA, HOST_EVENT_SCHEMA_VERSION } from './core/host-events/schema.ts';
+export {
+  defaultHostEventSourceKey,
+  deterministicDeliveryProcessId,
+  deterministicOccurrenceId,
+  emptyHostEventSourceKey,
+  hostEventOccurrenceRequestHash,
+} from './core/host-events/keys.ts';
+export { subscriptionMatches, subscriptionsForSession, triggerRegistration } from './core/host-events/filter.ts';
+export type {
+  HostEventEmitReport,
+  HostEventOccurrenceRecord,
+  HostEventOccurrenceRequest,
+  HostEventStore,
+  TriggerProcessRef,
+  TriggerDeliveryReservation,
+  TriggerInputBinding,
+  TriggerInputTemplate,
+  TriggerRegistration,
+  TriggerSubscriptionDraft,
+  TriggerSubscriptionFilter,
+  TriggerSubscriptionRecord,
+  TriggerTargetIdentity,
+  TypeExpr,
+} from './core/host-events/types.ts';
