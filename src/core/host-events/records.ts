@@ -5,7 +5,7 @@
  * a corrupt row is never returned as data (spec decision 18).
  */
 import { isJsonObject } from '../model/json.ts';
-import { identifierProblem, u64Problem } from '../validation.ts';
+import { identifierProblem, jsonValueProblem, u64Problem } from '../validation.ts';
 import type {
   HostEventOccurrenceRecord,
   HostEventOccurrenceRequest,
@@ -13,37 +13,6 @@ import type {
   TriggerSubscriptionFilter,
   TriggerSubscriptionRecord,
 } from './types.ts';
-
-/** Null when `value` is plain JSON (finite numbers, no `undefined`, no cycles, no class instances). */
-export function jsonValueProblem(value: unknown, what: string, depth = 0): string | null {
-  if (depth > 512) return `${what} is nested too deeply`;
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return null;
-    case 'number':
-      return Number.isFinite(value) ? null : `${what} holds the non-finite number ${value}`;
-    case 'object': {
-      if (value === null) return null;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const problem = jsonValueProblem(value[i], `${what}[${i}]`, depth + 1);
-          if (problem !== null) return problem;
-        }
-        return null;
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return `${what} must be plain JSON (got a class instance)`;
-      for (const [key, member] of Object.entries(value)) {
-        const problem = jsonValueProblem(member, `${what}.${key}`, depth + 1);
-        if (problem !== null) return problem;
-      }
-      return null;
-    }
-    default:
-      return `${what} must be JSON (got ${typeof value})`;
-  }
-}
 
 /** Problems shared by drafts and records: every field the store reads or filters on. */
 function subscriptionBodyProblem(value: Record<string, unknown>): string | null {

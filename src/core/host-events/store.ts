@@ -14,7 +14,7 @@ import { InvalidInputError, PluginError } from '../errors.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import type { JsonValue } from '../model/json.ts';
 import { ensureComponentSchema } from '../schema/versions.ts';
-import { identifierProblem, saturatingAdd, u64Problem } from '../validation.ts';
+import { identifierProblem, jsonValueProblem, saturatingAdd, u64Problem } from '../validation.ts';
 import { subscriptionMatches } from './filter.ts';
 import {
   defaultHostEventSourceKey,
@@ -28,7 +28,6 @@ import {
   decodeSubscriptionRecord,
   draftProblem,
   filterProblem,
-  jsonValueProblem,
   occurrenceRecordFrom,
   occurrenceRequestProblem,
   subscriptionRecordFrom,
