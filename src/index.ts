@@ -98,3 +98,39 @@ export type {
   TriggerTargetIdentity,
   TypeExpr,
 } from './core/host-events/types.ts';
+
+// Effect replay (area: effects / host events)
+export { EffectScope, INVALID_EFFECT_SCOPE_ID, MISSING_EFFECT_SCOPE_ID } from './core/effects/scope.ts';
+export {
+  createRuntimeEffectEnvelope,
+  effectInvocation,
+  expectRuntimeEffectOutcome,
+  runtimeEffectCommandKind,
+  runtimeEffectEnvelopeHash,
+  runtimeScope,
+  runtimeScopeForTurn,
+} from './core/effects/envelope.ts';
+export { LocalExecutor, executeLocal, intoProcess } from './core/effects/local-executor.ts';
+export type { RuntimeEffectLocalExecutor } from './core/effects/local-executor.ts';
+export { ScopedEffectController } from './core/effects/controller.ts';
+export type { EffectHost, RuntimeEffectController } from './core/effects/controller.ts';
+export { InlineEffectHost, InlineRuntimeEffectController } from './core/effects/inline.ts';
+export {
+  DEFAULT_EFFECT_LEASE_TTL_MS,
+  DEFAULT_EFFECT_POLL_INTERVAL_MS,
+  SqliteEffectHost,
+  SqliteRuntimeEffectController,
+} from './core/effects/sqlite.ts';
+export type { SqliteEffectReplayOptions } from './core/effects/sqlite.ts';
+export { EFFECT_SCHEMA, EFFECT_SCHEMA_VERSION } from './core/effects/schema.ts';
+export type {
+  LlmRequestSpec,
+  ProcessCommand,
+  ProcessCommandOp,
+  ProcessEffectOutcome,
+  RuntimeEffectCommand,
+  RuntimeEffectControllerErrorJson,
+  RuntimeEffectEnvelope,
+  RuntimeEffectOutcome,
+  RustResult,
+} from './core/effects/types.ts';
