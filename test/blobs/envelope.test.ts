@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { Encoder } from '@msgpack/msgpack';
 import {
   BlobDescriptors,
@@ -113,7 +113,7 @@ describe('blob envelope', () => {
 });
 
 describeEachDriver('blob table', (driver) => {
-  async function setup(t: Parameters<Parameters<typeof it>[1]>[0]) {
+  async function setup(t: TestContext) {
     const conn = await (await driver.fresh(t)).open();
     ensureComponentSchema(conn, SESSION_SCHEMA);
     const logger = new CapturingLogger();
