@@ -225,7 +225,7 @@ export class SqliteRuntimeEffectController implements RuntimeEffectController {
       const prepared = state.prepare(request);
       switch (prepared.kind) {
         case 'replay_outcome':
-          await state.sleepUntil(prepared.dueAtMs);
+          if (prepared.dueAtMs !== null) await state.sleepUntil(prepared.dueAtMs);
           return prepared.outcome;
         case 'replay_error':
           throw prepared.error;
