@@ -136,12 +136,36 @@ export class EffectReplayState implements JournalLease {
   }
 }
 
-/** A deployment-level effect host: controllers for any scope, sharing one journal and one replay-mode flag. */
-export class SqliteEffectHost implements EffectHost {
-  readonly #state: EffectReplayState;
+/** What hosts and controllers answer the same way: both are views of one replay state. */
+abstract class ReplayStateView {
+  protected readonly state: EffectReplayState;
 
+  protected constructor(state: EffectReplayState) {
+    this.state = state;
+  }
+
+  /** Strict replay for every user of this replay state: a missing row becomes `sqlite_effect_replay_missing`. */
+  startReplay(): void {
+    this.state.replayMode = true;
+  }
+
+  /** `durable` on a file-backed node:sqlite connection, `inline` in memory (spec decision 7). */
+  durabilityTier(): DurabilityTier {
+    return this.state.conn.info.durability;
+  }
+
+  requiresDurableAttachmentStore(): boolean {
+    return this.durabilityTier() === 'durable';
+  }
+}
+
+/**
+ * A deployment-level effect host: controllers for any scope, sharing one
+ * journal and one replay-mode flag (`startReplay()` affects them all).
+ */
+export class SqliteEffectHost extends ReplayStateView implements EffectHost {
   private constructor(state: EffectReplayState) {
-    this.#state = state;
+    super(state);
   }
 
   /** Creates or checks the `effects` schema (version 1) on `conn` and returns the host. */
@@ -149,22 +173,8 @@ export class SqliteEffectHost implements EffectHost {
     return new SqliteEffectHost(await EffectReplayState.open(conn, options));
   }
 
-  /** Strict replay for every controller of this host: a missing row becomes `sqlite_effect_replay_missing`. */
-  startReplay(): void {
-    this.#state.replayMode = true;
-  }
-
-  /** `durable` on a file-backed node:sqlite connection, `inline` in memory (spec decision 7). */
-  durabilityTier(): DurabilityTier {
-    return this.#state.conn.info.durability;
-  }
-
-  requiresDurableAttachmentStore(): boolean {
-    return this.durabilityTier() === 'durable';
-  }
-
   scoped(scope: EffectScope): ScopedEffectController {
-    return new ScopedEffectController(new SqliteRuntimeEffectController(this.#state, scope), scope);
+    return new ScopedEffectController(new SqliteRuntimeEffectController(this.state, scope), scope);
   }
 
   scopedStatic(scope: EffectScope): ScopedEffectController {
@@ -173,20 +183,19 @@ export class SqliteEffectHost implements EffectHost {
 
   /** Stops every wait of every controller of this host (they reject with `sqlite_effect_replay_closed`). The connection stays open. */
   close(): void {
-    this.#state.close();
+    this.state.close();
   }
 }
 
-/** Records and replays the effects of one scope. */
-export class SqliteRuntimeEffectController implements RuntimeEffectController {
-  readonly #state: EffectReplayState;
+/** Records and replays the effects of one scope. `startReplay()` affects its host's other controllers too. */
+export class SqliteRuntimeEffectController extends ReplayStateView implements RuntimeEffectController {
   readonly #scopeId: string;
   readonly #ownsState: boolean;
 
   /** Use `SqliteRuntimeEffectController.open` or `SqliteEffectHost#scoped`. */
   constructor(state: EffectReplayState, scope: EffectScope, ownsState = false) {
     EffectScope.validate(scope);
-    this.#state = state;
+    super(state);
     this.#scopeId = EffectScope.id(scope);
     this.#ownsState = ownsState;
   }
@@ -201,25 +210,12 @@ export class SqliteRuntimeEffectController implements RuntimeEffectController {
     return new SqliteRuntimeEffectController(await EffectReplayState.open(conn, options), scope, true);
   }
 
-  /** Strict replay for this controller's replay state (shared with its host, if it came from one). */
-  startReplay(): void {
-    this.#state.replayMode = true;
-  }
-
-  durabilityTier(): DurabilityTier {
-    return this.#state.conn.info.durability;
-  }
-
-  requiresDurableAttachmentStore(): boolean {
-    return this.durabilityTier() === 'durable';
-  }
-
   /**
    * Replays the recorded outcome or error of `envelope`, or claims it, runs
    * it on `local` (outside any transaction) and records the result.
    */
   async executeEffect(envelope: RuntimeEffectEnvelope, local: RuntimeEffectLocalExecutor): Promise<RuntimeEffectOutcome> {
-    const state = this.#state;
+    const state = this.state;
     const request = effectRequest(this.#scopeId, envelope, state.codecs);
     for (;;) {
       const prepared = state.prepare(request);
@@ -240,7 +236,7 @@ export class SqliteRuntimeEffectController implements RuntimeEffectController {
 
   /** Closes the replay state of a controller made by `open` (a host's controllers are closed by the host). */
   close(): void {
-    if (this.#ownsState) this.#state.close();
+    if (this.#ownsState) this.state.close();
   }
 
   async #runClaimed(
@@ -257,7 +253,7 @@ export class SqliteRuntimeEffectController implements RuntimeEffectController {
       failure = toControllerError(error);
     }
     const encoded = encodeResult(outcome, failure, kind);
-    this.#state.finalize(claim, encoded.result);
+    this.state.finalize(claim, encoded.result);
     if (encoded.error !== undefined) throw encoded.error;
     return outcome!;
   }
@@ -270,7 +266,7 @@ export class SqliteRuntimeEffectController implements RuntimeEffectController {
     const command = envelope.command;
     if (command.type === 'sleep') {
       // The recorded deadline, not the executor: a reclaimed sleep keeps its original due time.
-      await this.#state.sleepUntil(claim.dueAtMs);
+      await this.state.sleepUntil(claim.dueAtMs);
       return { type: 'sleep' };
     }
     if (command.type === 'process') {

@@ -43,22 +43,12 @@ export interface TriggerSubscriptionDraft {
   input_template: TriggerInputTemplate;
 }
 
-export interface TriggerSubscriptionRecord {
+/** A registered subscription: the draft's fields plus what the store assigns. */
+export interface TriggerSubscriptionRecord extends TriggerSubscriptionDraft {
   /** `subscription:{seq}` */
   subscription_id: string;
-  session_id: string;
   /** `trigger:{seq}` */
   handle: string;
-  name?: string;
-  source_type: string;
-  source_key: string;
-  source: JsonValue;
-  event_ty: TypeExpr;
-  module_ref: string;
-  required_surface_ref: string;
-  process_ref: TriggerProcessRef;
-  process_name: string;
-  input_template: TriggerInputTemplate;
   enabled: boolean;
   created_at_ms: EpochMs;
   updated_at_ms: EpochMs;
