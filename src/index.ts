@@ -86,6 +86,7 @@ export {
   invocationReplayKey,
 } from './core/model/invocation.ts';
 export type { CausalRef } from './core/model/causal.ts';
+export type { EpochMs, JsonObject, JsonValue, U64 } from './core/model/json.ts';
 export type * from './core/process/types.ts';
 export { PROCESS_LEASE_SCHEMA_VERSION } from './core/process/types.ts';
 export {
