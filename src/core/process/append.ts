@@ -22,6 +22,7 @@ import type {
   ProcessEventAppendRequest,
   ProcessRecord,
   ProcessScope,
+  ProcessStatus,
   ProcessWake,
   ProcessWakeDelivery,
 } from './types.ts';
@@ -51,13 +52,8 @@ export function prepareProcessEventAppend(
       );
     }
     const existing = replayLookup.event;
-    return compactPrepared({
-      event: existing,
-      payload_hash,
-      wake_delivery: wakeDelivery(record, existing, existing.semantics.wake, request.wake_target_scope, codecs),
-      occurred_at_ms: occurredAtMs,
-      replayed: true,
-    });
+    const wake = wakeDelivery(record, existing, existing.semantics.wake, request.wake_target_scope, codecs);
+    return prepared(existing, payload_hash, occurredAtMs, true, undefined, wake);
   }
   const declared = record.event_types.find((eventType) => eventType.name === request.event_type);
   if (declared === undefined) {
@@ -90,20 +86,24 @@ export function prepareProcessEventAppend(
     semantics,
     occurred_at: systemTimeFromEpochMs(occurredAtMs),
   };
-  return compactPrepared({
-    event,
-    payload_hash,
-    status_update: semantics.terminal ? statusFromTerminal(semantics.terminal) : undefined,
-    wake_delivery: wakeDelivery(record, event, semantics.wake, request.wake_target_scope, codecs),
-    occurred_at_ms: occurredAtMs,
-    replayed: false,
-  });
+  const status = semantics.terminal ? statusFromTerminal(semantics.terminal) : undefined;
+  const wake = wakeDelivery(record, event, semantics.wake, request.wake_target_scope, codecs);
+  return prepared(event, payload_hash, occurredAtMs, false, status, wake);
 }
 
-function compactPrepared(prepared: PreparedProcessEventAppend): PreparedProcessEventAppend {
-  if (prepared.status_update === undefined) delete prepared.status_update;
-  if (prepared.wake_delivery === undefined) delete prepared.wake_delivery;
-  return prepared;
+/** Builds the result with absent optional fields left out (not set to undefined). */
+function prepared(
+  event: ProcessEvent,
+  payload_hash: string,
+  occurred_at_ms: EpochMs,
+  replayed: boolean,
+  status_update: ProcessStatus | undefined,
+  wake_delivery: ProcessWakeDelivery | undefined,
+): PreparedProcessEventAppend {
+  const result: PreparedProcessEventAppend = { event, payload_hash, occurred_at_ms, replayed };
+  if (status_update !== undefined) result.status_update = status_update;
+  if (wake_delivery !== undefined) result.wake_delivery = wake_delivery;
+  return result;
 }
 
 /** `H([event_type, payload])`: what a replay key is bound to. */
@@ -165,7 +165,8 @@ function wakeDelivery(
     input: wake.input,
     created_at_ms: epochMsFromSystemTime(event.occurred_at),
   };
-  if (record.provenance.caused_by !== undefined) delivery.process_caused_by = record.provenance.caused_by;
+  // A copy: the record may be shared with the registry's parse cache.
+  if (record.provenance.caused_by !== undefined) delivery.process_caused_by = { ...record.provenance.caused_by };
   return delivery;
 }
 

@@ -3,13 +3,12 @@
  * address a process. Every SQL statement on `process_handle_grants`.
  * Synchronous; callers run these inside their transactions.
  */
-import { stringifyJsonRow } from '../codec/json-bytes.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import { PluginError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeDescriptor } from './decode.ts';
 import { processScopeId } from './model.ts';
-import { decodeRow, type ProcessRows } from './rows.ts';
+import { decodeRow, RECORD_TOUCHED_AT, type ProcessRows, type RecordRow } from './rows.ts';
 import type {
   ProcessHandleDescriptor,
   ProcessHandleGrant,
@@ -25,17 +24,17 @@ const UPSERT = `INSERT INTO process_handle_grants (session_id, scope_id, process
     descriptor_json = excluded.descriptor_json`;
 const DELETE_ONE = 'DELETE FROM process_handle_grants WHERE scope_id = ? AND process_id = ?';
 const SELECT_DESCRIPTOR = 'SELECT descriptor_json FROM process_handle_grants WHERE scope_id = ? AND process_id = ?';
-const LIST_FOR_SCOPE = `SELECT g.process_id, g.descriptor_json, p.record_json
+const LIST_FOR_SCOPE = `SELECT g.process_id, g.descriptor_json, p.record_json, ${RECORD_TOUCHED_AT}
   FROM process_handle_grants g JOIN processes p ON p.process_id = g.process_id
   WHERE g.scope_id = ? ORDER BY g.process_id ASC`;
-const LIST_LIVE_FOR_SCOPE = `SELECT g.process_id, g.descriptor_json, p.record_json
+const LIST_LIVE_FOR_SCOPE = `SELECT g.process_id, g.descriptor_json, p.record_json, ${RECORD_TOUCHED_AT}
   FROM process_handle_grants g JOIN processes p ON p.process_id = g.process_id
   WHERE g.scope_id = ? AND p.status = 'running' ORDER BY g.process_id ASC`;
 const HAS_GRANT = `SELECT 1 AS found FROM process_handle_grants g JOIN processes p ON p.process_id = g.process_id
   WHERE g.scope_id = ? AND g.process_id = ? LIMIT 1`;
 const FOR_PROCESS = `SELECT session_id, descriptor_json FROM process_handle_grants
   WHERE process_id = ? ORDER BY session_id ASC, scope_id ASC`;
-const FOR_SESSION = `SELECT g.process_id, p.record_json
+const FOR_SESSION = `SELECT g.process_id, p.record_json, ${RECORD_TOUCHED_AT}
   FROM process_handle_grants g JOIN processes p ON p.process_id = g.process_id
   WHERE g.session_id = ? ORDER BY g.process_id ASC`;
 const DELETE_SESSION = 'DELETE FROM process_handle_grants WHERE session_id = ?';
@@ -54,7 +53,7 @@ export class HandleGrants {
 
   /** Insert, or replace the session and descriptor of the existing grant. */
   upsert(owner: ProcessScope, processId: string, descriptor: ProcessHandleDescriptor): void {
-    this.#upsertJson(owner, processId, stringifyJsonRow(descriptor));
+    this.#upsertJson(owner, processId, JSON.stringify(descriptor));
   }
 
   #upsertJson(owner: ProcessScope, processId: string, descriptorJson: string): void {
@@ -78,7 +77,7 @@ export class HandleGrants {
 
   /** Grants of exactly this scope, with their records, by process id. */
   listForScope(owner: ProcessScope, liveOnly: boolean): ProcessHandleGrantEntry[] {
-    const rows = this.#conn.all<{ process_id: string; descriptor_json: string; record_json: string }>(
+    const rows = this.#conn.all<RecordRow & { process_id: string; descriptor_json: string }>(
       liveOnly ? LIST_LIVE_FOR_SCOPE : LIST_FOR_SCOPE,
       [processScopeId(owner)],
     );
@@ -88,7 +87,7 @@ export class HandleGrants {
         process_id: row.process_id,
         descriptor: this.#descriptor(row.descriptor_json, row.process_id),
       },
-      this.#rows.decodeRecord(row.record_json, row.process_id),
+      this.#rows.decodeRecordRow(row, row.process_id),
     ]);
   }
 
@@ -110,8 +109,8 @@ export class HandleGrants {
   /** The grants of a session (all its frames) with their records, by process id. */
   forSession(sessionId: string): Array<[string, ProcessRecord]> {
     return this.#conn
-      .all<{ process_id: string; record_json: string }>(FOR_SESSION, [sessionId])
-      .map((row) => [row.process_id, this.#rows.decodeRecord(row.record_json, row.process_id)]);
+      .all<RecordRow & { process_id: string }>(FOR_SESSION, [sessionId])
+      .map((row) => [row.process_id, this.#rows.decodeRecordRow(row, row.process_id)]);
   }
 
   /** Deletes every grant of a session; returns the number of rows deleted. */

@@ -109,6 +109,7 @@ export class SqliteProcessRegistry implements ProcessRegistry {
     if (this.#closed) return;
     this.#closed = true;
     this.#notifier.close(closedError());
+    this.#rows.clearCache();
   }
 
   // -------------------------------------------------------------------------
@@ -279,16 +280,19 @@ export class SqliteProcessRegistry implements ProcessRegistry {
   #append(processId: string, request: ProcessEventAppendRequest): { result: ProcessEventAppendResult; appended: boolean } {
     const now = this.#clock();
     return writeTransaction(this.#conn, () => {
-      const record = this.#rows.require(processId);
+      const { record, next: sequence } = this.#rows.loadForAppend(processId);
       const lookup = request.replay && this.#rows.eventByKey(processId, request.replay.key);
-      const sequence = this.#rows.nextSequence(processId);
       const prepared = prepareProcessEventAppend(record, request, sequence, lookup, now, this.#codecs);
       const result: ProcessEventAppendResult = { event: prepared.event };
       if (prepared.wake_delivery) result.wake_delivery = prepared.wake_delivery;
       if (prepared.replayed) return { result, appended: false };
       this.#rows.insertEvent(prepared.event, prepared.payload_hash, prepared.occurred_at_ms);
-      // The record is rewritten on every append: updated_at_ms always moves.
-      this.#rows.save({ ...record, updated_at_ms: now, status: prepared.status_update ?? record.status });
+      // Only a status change rewrites the record (re-read: the append path's
+      // copy may be cached); otherwise readers take updated_at_ms from this
+      // event (see `RECORD_TOUCHED_AT`).
+      if (prepared.status_update) {
+        this.#rows.save({ ...this.#rows.require(processId), updated_at_ms: now, status: prepared.status_update });
+      }
       return { result, appended: true };
     });
   }

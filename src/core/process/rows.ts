@@ -5,8 +5,11 @@
  *
  * A row that does not parse or has the wrong shape is corrupt: it is logged
  * and raised as `failed to decode process registry row: …`, never returned.
+ *
+ * Rows are written with plain `JSON.stringify`: every value in them is plain
+ * JSON (inputs are checked by `jsonProblem`, which refuses bytes), and the
+ * byte-aware replacer of `stringifyJsonRow` costs a tenth of an append.
  */
-import { stringifyJsonRow } from '../codec/json-bytes.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import { PluginError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -16,16 +19,38 @@ import { decodeEvent, decodeRecord, ShapeError } from './decode.ts';
 import { ownerScopeId } from './model.ts';
 import type { ProcessEvent, ProcessRecord } from './types.ts';
 
-const SELECT_RECORD = 'SELECT record_json FROM processes WHERE process_id = ?';
+/**
+ * `updated_at_ms` moved by appends made since the record was written: the
+ * time of the newest event above `record_event_sequence`, or NULL. Use with
+ * `processes` aliased `p`.
+ */
+export const RECORD_TOUCHED_AT = `(SELECT e.occurred_at_ms FROM process_events e
+  WHERE e.process_id = p.process_id AND e.sequence > p.record_event_sequence
+  ORDER BY e.sequence DESC LIMIT 1) AS touched_at_ms`;
+
+/** A process row as the record readers select it. */
+export interface RecordRow {
+  record_json: string;
+  touched_at_ms: number | null;
+}
+
+const SELECT_RECORD = `SELECT p.record_json, ${RECORD_TOUCHED_AT} FROM processes p WHERE p.process_id = ?`;
 const SELECT_EXISTS = 'SELECT 1 AS found FROM processes WHERE process_id = ?';
 const INSERT_RECORD = `INSERT INTO processes
   (process_id, registration_hash, owner_scope_id, host_profile_id, created_at_ms, updated_at_ms, status, record_json)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
-const UPDATE_RECORD = 'UPDATE processes SET updated_at_ms = ?, status = ?, record_json = ? WHERE process_id = ?';
-const SELECT_RUNNING = "SELECT process_id, record_json FROM processes WHERE status = 'running' ORDER BY process_id ASC";
+const UPDATE_RECORD = `UPDATE processes SET updated_at_ms = ?1, status = ?2, record_json = ?3,
+  record_event_sequence = (SELECT COALESCE(MAX(sequence), 0) FROM process_events WHERE process_id = ?4)
+  WHERE process_id = ?4`;
+const SELECT_APPEND_HEAD = `SELECT registration_hash, status,
+  (SELECT COALESCE(MAX(sequence), 0) + 1 FROM process_events WHERE process_id = ?1) AS next
+  FROM processes WHERE process_id = ?1`;
+/** Records parsed on the append path, so a hot process is not re-read and re-decoded on every append. */
+const RECORD_CACHE_LIMIT = 64;
+const SELECT_RUNNING = `SELECT p.process_id, p.record_json, ${RECORD_TOUCHED_AT}
+  FROM processes p WHERE p.status = 'running' ORDER BY p.process_id ASC`;
 
 const SELECT_BY_KEY = 'SELECT payload_hash, event_json FROM process_events WHERE process_id = ? AND idempotency_key = ?';
-const SELECT_NEXT_SEQUENCE = 'SELECT COALESCE(MAX(sequence), 0) + 1 AS next FROM process_events WHERE process_id = ?';
 const INSERT_EVENT = `INSERT INTO process_events
   (process_id, sequence, event_type, payload_hash, idempotency_key, occurred_at_ms, event_json)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
@@ -41,6 +66,7 @@ type EventRow = { sequence: number; event_json: string };
 export class ProcessRows {
   readonly #conn: SqliteConnection;
   readonly #logger: Logger;
+  readonly #recordCache = new Map<string, ProcessRecord>();
 
   constructor(conn: SqliteConnection, logger: Logger) {
     this.#conn = conn;
@@ -53,8 +79,8 @@ export class ProcessRows {
 
   /** The record, `undefined` when there is none; a corrupt row throws (logged). */
   load(processId: string): ProcessRecord | undefined {
-    const row = this.#conn.get<{ record_json: string }>(SELECT_RECORD, [processId]);
-    return row && this.decodeRecord(row.record_json, processId);
+    const row = this.#conn.get<RecordRow>(SELECT_RECORD, [processId]);
+    return row && this.decodeRecordRow(row, processId);
   }
 
   /** Like {@link load}, but an unknown process is an error. */
@@ -62,6 +88,45 @@ export class ProcessRows {
     const record = this.load(processId);
     if (record === undefined) throw unknownProcess(processId);
     return record;
+  }
+
+  /**
+   * What an append needs: the record's registration (event types,
+   * provenance), whether it is terminal, and the next sequence.
+   *
+   * A registration never changes under its id (a different one is a hash
+   * conflict) and the status only moves to terminal, so a cached record whose
+   * hash and status match the row is current for these purposes, and the
+   * common append reads two short columns instead of the whole record. The
+   * record may be shared with the cache and its `external_ref` and
+   * `updated_at_ms` may be stale: treat it as read-only and re-read it before
+   * writing it back.
+   */
+  loadForAppend(processId: string): { record: ProcessRecord; next: U64 } {
+    const head = this.#conn.get<{ registration_hash: string; status: string; next: number }>(SELECT_APPEND_HEAD, [
+      processId,
+    ]);
+    if (head === undefined) throw unknownProcess(processId);
+    const cached = this.#recordCache.get(processId);
+    if (cached?.registration_hash === head.registration_hash && cached.status.state === head.status) {
+      return { record: cached, next: head.next };
+    }
+    const record = this.require(processId);
+    this.#remember(record);
+    return { record, next: head.next };
+  }
+
+  #remember(record: ProcessRecord): void {
+    this.#recordCache.delete(record.id);
+    if (this.#recordCache.size >= RECORD_CACHE_LIMIT) {
+      this.#recordCache.delete(this.#recordCache.keys().next().value as string);
+    }
+    this.#recordCache.set(record.id, record);
+  }
+
+  /** Drops the parsed-record cache (`close()`). */
+  clearCache(): void {
+    this.#recordCache.clear();
   }
 
   insert(record: ProcessRecord): void {
@@ -73,29 +138,30 @@ export class ProcessRows {
       record.created_at_ms,
       record.updated_at_ms,
       record.status.state,
-      stringifyJsonRow(record),
+      JSON.stringify(record),
     ]);
   }
 
-  /** Rewrites the mutable columns (`updated_at_ms`, `status`, `record_json`). */
+  /**
+   * Rewrites the mutable columns (`updated_at_ms`, `status`, `record_json`)
+   * and marks the record as reflecting every event written so far.
+   */
   save(record: ProcessRecord): void {
-    this.#conn.run(UPDATE_RECORD, [record.updated_at_ms, record.status.state, stringifyJsonRow(record), record.id]);
+    const json = JSON.stringify(record);
+    this.#conn.run(UPDATE_RECORD, [record.updated_at_ms, record.status.state, json, record.id]);
+    this.#remember(record);
   }
 
   listRunning(): ProcessRecord[] {
     return this.#conn
-      .all<{ process_id: string; record_json: string }>(SELECT_RUNNING)
-      .map((row) => this.decodeRecord(row.record_json, row.process_id));
+      .all<RecordRow & { process_id: string }>(SELECT_RUNNING)
+      .map((row) => this.decodeRecordRow(row, row.process_id));
   }
 
   eventByKey(processId: string, key: string): ReplayLookup | undefined {
     const row = this.#conn.get<{ payload_hash: string; event_json: string }>(SELECT_BY_KEY, [processId, key]);
     if (row === undefined) return undefined;
     return { payload_hash: row.payload_hash, event: this.#decodeEvent(row.event_json, processId) };
-  }
-
-  nextSequence(processId: string): U64 {
-    return this.#conn.get<{ next: number }>(SELECT_NEXT_SEQUENCE, [processId])!.next;
   }
 
   insertEvent(event: ProcessEvent, payloadHash: string, occurredAtMs: EpochMs): void {
@@ -106,7 +172,7 @@ export class ProcessRows {
       payloadHash,
       event.invocation.replay?.key ?? null,
       occurredAtMs,
-      stringifyJsonRow(event),
+      JSON.stringify(event),
     ]);
   }
 
@@ -130,7 +196,14 @@ export class ProcessRows {
     this.#conn.run(INSERT_ACK, [processId, sequence]);
   }
 
-  decodeRecord(json: string, processId: string): ProcessRecord {
+  /** A record row, with `updated_at_ms` moved by the appends made since it was written. */
+  decodeRecordRow(row: RecordRow, processId: string): ProcessRecord {
+    const record = this.#decodeRecord(row.record_json, processId);
+    if (row.touched_at_ms !== null) record.updated_at_ms = row.touched_at_ms;
+    return record;
+  }
+
+  #decodeRecord(json: string, processId: string): ProcessRecord {
     return this.#decode(json, { table: 'processes', process_id: processId }, (value) => {
       const record = decodeRecord(value);
       if (record.id !== processId) throw new ShapeError(`record.id: expected ${JSON.stringify(processId)}`);

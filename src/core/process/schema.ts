@@ -2,7 +2,15 @@
  * The process registry schema (component `process`, version 6): the
  * reference's tables and indexes (`contract-process.md` §8.1). The
  * `record_json` / `event_json` / `descriptor_json` columns are the source of
- * truth; the other columns exist for filtering and are kept in sync.
+ * truth; the other columns exist for filtering.
+ *
+ * One addition: `processes.record_event_sequence`, the highest event sequence
+ * when `record_json` was last written. An append that does not change the
+ * status writes only its event row; a reader takes `updated_at_ms` from the
+ * newest event above that sequence (see `rows.ts`). The reference rewrites
+ * the process row on every append instead, which costs a second page write per
+ * commit. `processes.updated_at_ms` is therefore the time of the last record
+ * write, not of the last append.
  */
 import type { ComponentSchema } from '../schema/versions.ts';
 
@@ -17,7 +25,8 @@ CREATE TABLE IF NOT EXISTS processes (
   created_at_ms INTEGER NOT NULL,
   updated_at_ms INTEGER NOT NULL,
   status TEXT NOT NULL,
-  record_json TEXT NOT NULL
+  record_json TEXT NOT NULL,
+  record_event_sequence INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS idx_processes_status ON processes(status);
 
