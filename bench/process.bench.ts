@@ -15,7 +15,7 @@ import { measureInterleaved, printRatio, printTable, timeOnce, type BenchContext
 const TICK = { name: 'bench.tick', payload_schema: { schema: {} }, semantics: {} };
 
 export default async function processBench(ctx: BenchContext): Promise<void> {
-  const rounds = ctx.quick ? 3 : 7;
+  const rounds = ctx.quick ? 3 : 11;
   const roundMs = ctx.quick ? 80 : 300;
   const dir = ctx.tempDir('process');
 
