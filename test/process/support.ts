@@ -92,3 +92,18 @@ export function dump(conn: SqliteConnection): Record<string, unknown[]> {
   const tables = ['processes', 'process_events', 'process_wake_acks', 'process_handle_grants', 'process_leases'];
   return Object.fromEntries(tables.map((table) => [table, conn.all(`SELECT * FROM ${table} ORDER BY 1, 2`)]));
 }
+
+/** `promise`, or a rejection after `ms` (the guard's timer is always cleared). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -6,30 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { join } from 'node:path';
 import { it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
-import { PluginError, processScope } from '../../src/index.ts';
-import { spawnChild } from '../support/child.ts';
-import { describeEachDriver, nodeSqliteDriver } from '../support/drivers.ts';
-import { freshRegistry, openOn, plainEventType, registration, rejection } from './support.ts';
-
-const WRITER = join(import.meta.dirname, '../fixtures/process-writer.ts');
-
-/** `promise`, or a rejection after `ms` (the guard's timer is always cleared). */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { PluginError } from '../../src/index.ts';
+import { describeEachDriver } from '../support/drivers.ts';
+import { freshRegistry, openOn, plainEventType, registration, rejection, within } from './support.ts';
 
 function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
@@ -137,26 +118,4 @@ describeEachDriver('process registry waiting', (driver) => {
     controller.abort(new Error('nothing new'));
     assert.equal((await rejection(waiting)).message, 'nothing new');
   });
-});
-
-it('a parent blocked in awaitProcess sees a child process complete it (node:sqlite)', async (t) => {
-  const { registry, location } = await freshRegistry(t, nodeSqliteDriver);
-  await registry.registerProcess(registration('proc-cross', [plainEventType('sig')]));
-  await registry.grantHandle(processScope('s'), 'proc-cross', {});
-  const child = spawnChild(WRITER, [location.id]);
-  t.after(() => child.process.kill());
-  assert.deepEqual(await child.next(), { ready: true });
-
-  const signal = registry.waitEventAfter('proc-cross', 'sig', 0);
-  child.send({ op: 'append', process_id: 'proc-cross', request: { event_type: 'sig', payload: { from: 'child' } } });
-  assert.deepEqual(await child.next(), { done: true, sequence: 1 });
-  assert.deepEqual((await within(signal, 2000, 'cross-process waitEventAfter')).payload, { from: 'child' });
-
-  const output = registry.awaitProcess('proc-cross');
-  child.send({ op: 'complete', process_id: 'proc-cross', output: { type: 'success', value: { ok: 'child' } } });
-  assert.deepEqual(await child.next(), { done: true, state: 'completed' });
-  assert.deepEqual(await within(output, 2000, 'cross-process awaitProcess'), { type: 'success', value: { ok: 'child' } });
-
-  child.send({ op: 'exit' });
-  assert.equal((await child.exited).code, 0);
 });
