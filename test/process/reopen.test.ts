@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
   ensureComponentSchema,
+  PluginError,
+  SqliteReadOnlyError,
   PROCESS_SCHEMA_VERSION,
   processScope,
   SchemaVersionError,
@@ -15,7 +17,7 @@ import {
   writeTransaction,
 } from '../../src/index.ts';
 import { describeEachDriver } from '../support/drivers.ts';
-import { dump, openOn, registration, wakeEventType } from './support.ts';
+import { dump, openOn, registration, rejection, wakeEventType } from './support.ts';
 
 describeEachDriver('process registry reopen', (driver) => {
   it('PR-23 a second handle sees everything and replays keyed appends', async (t) => {
@@ -113,4 +115,21 @@ describeEachDriver('process registry reopen', (driver) => {
     registry.close();
     assert.equal(conn.closed, false);
   });
+
+  if (driver.multiProcess) {
+    it('on a read-only connection reads work and writes are refused with a typed cause', async (t) => {
+      const location = await driver.fresh(t);
+      const writer = await openOn(t, location);
+      await writer.registry.registerProcess(registration('proc-ro'));
+      const conn = await location.open({ readOnly: true });
+      const reader = await SqliteProcessRegistry.open(conn);
+      t.after(() => reader.close());
+      assert.equal((await reader.getProcess('proc-ro'))?.id, 'proc-ro');
+      assert.deepEqual(await reader.eventsAfter('proc-ro', 0), []);
+      const error = await rejection(reader.grantHandle(processScope('s'), 'proc-ro', {}));
+      assert.ok(error instanceof PluginError);
+      assert.ok(error.cause instanceof SqliteReadOnlyError);
+      assert.deepEqual(await writer.registry.listHandleGrants(processScope('s')), []);
+    });
+  }
 });
