@@ -9,6 +9,7 @@
  * rows come from `JSON.parse`, and inputs are checked once up front with
  * {@link jsonProblem}.
  */
+import { PluginError } from '../errors.ts';
 import type { CausalRef } from '../model/causal.ts';
 import {
   RUNTIME_EFFECT_KINDS,
@@ -129,6 +130,21 @@ export function jsonProblem(value: unknown, path = 'value'): string | null {
     }
     default:
       return `${path} is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}, which JSON cannot represent`;
+  }
+}
+
+/**
+ * Checks a caller's argument (plain JSON, right shape) and returns its
+ * normalised copy; anything wrong is `PluginError` `invalid {what}: …`.
+ */
+export function normaliseInput<T>(what: string, value: unknown, decode: (value: unknown) => T, path = what.replaceAll(' ', '_')): T {
+  const problem = jsonProblem(value, path);
+  if (problem !== null) throw PluginError.session(`invalid ${what}: ${problem}`);
+  try {
+    return decode(value);
+  } catch (error) {
+    if (error instanceof ShapeError) throw PluginError.session(`invalid ${what}: ${error.message}`);
+    throw error;
   }
 }
 

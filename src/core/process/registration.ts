@@ -7,7 +7,7 @@ import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
 import { PluginError } from '../errors.ts';
 import { identifierProblem } from '../validation.ts';
-import { decodeRegistration, jsonProblem, ShapeError } from './decode.ts';
+import { decodeRegistration, normaliseInput } from './decode.ts';
 import { defaultProcessEventTypes, processScopeIsEmpty } from './model.ts';
 import type { ProcessRegistration } from './types.ts';
 
@@ -18,22 +18,10 @@ export interface PreparedRegistration {
 }
 
 export function prepareProcessRegistration(input: ProcessRegistration, codecs: Codecs = portableCodecs): PreparedRegistration {
-  const registration = normaliseRegistration(input);
+  const registration = normaliseInput('process registration', input, (value) => decodeRegistration(value), 'registration');
   ensureCoreEventTypes(registration);
   validateProcessRegistration(registration);
   return { registration, registration_hash: stableJsonSha256Hex(codecs, registration) };
-}
-
-/** A clean copy of the caller's registration, or a `PluginError` naming what is malformed. */
-function normaliseRegistration(input: unknown): ProcessRegistration {
-  const problem = jsonProblem(input, 'registration');
-  if (problem !== null) throw PluginError.session(`invalid process registration: ${problem}`);
-  try {
-    return decodeRegistration(input);
-  } catch (error) {
-    if (error instanceof ShapeError) throw PluginError.session(`invalid process registration: ${error.message}`);
-    throw error;
-  }
 }
 
 /** Appends each core event type whose name is not declared yet; a caller's declaration wins. */

@@ -23,7 +23,7 @@ import {
   refuseMalformedScope,
   terminalReplayKey,
 } from './append.ts';
-import { decodeAwaitOutput, decodeDescriptor, decodeExternalRef, decodeScope, jsonProblem, ShapeError } from './decode.ts';
+import { decodeAwaitOutput, decodeDescriptor, decodeExternalRef, decodeScope, normaliseInput } from './decode.ts';
 import { HandleGrants } from './grants.ts';
 import { ProcessLeases } from './leases.ts';
 import { isTerminal, statusAwaitOutput, terminalEventTypeFor } from './model.ts';
@@ -145,7 +145,7 @@ export class SqliteProcessRegistry implements ProcessRegistry {
   async setExternalRef(processId: string, externalRef: ProcessExternalRef): Promise<ProcessRecord> {
     return this.#guard(() => {
       checkProcessId(processId);
-      const ref = normalise('external ref', externalRef, decodeExternalRef);
+      const ref = normaliseInput('external ref', externalRef, decodeExternalRef);
       const now = this.#clock();
       return writeTransaction(this.#conn, () => {
         const record: ProcessRecord = { ...this.#rows.require(processId), external_ref: ref, updated_at_ms: now };
@@ -184,7 +184,7 @@ export class SqliteProcessRegistry implements ProcessRegistry {
     return this.#guard(() => {
       const scope = checkScope(owner, 'owner scope');
       checkProcessId(processId);
-      const clean = normalise('descriptor', descriptor, decodeDescriptor);
+      const clean = normaliseInput('descriptor', descriptor, decodeDescriptor);
       writeTransaction(this.#conn, () => {
         if (!this.#rows.exists(processId)) throw unknownProcess(processId);
         this.#grants.upsert(scope, processId, clean);
@@ -371,7 +371,7 @@ export class SqliteProcessRegistry implements ProcessRegistry {
    * the same output is a replay, with another output a conflict.
    */
   async completeProcess(processId: string, output: ProcessAwaitOutput): Promise<ProcessRecord> {
-    const clean = this.#guard(() => normalise('await output', output, (value) => decodeAwaitOutput(value, 'await_output')));
+    const clean = this.#guard(() => normaliseInput('await output', output, (value) => decodeAwaitOutput(value, 'await_output')));
     const eventType = terminalEventTypeFor(clean);
     await this.appendEvent(processId, {
       event_type: eventType,
@@ -463,7 +463,7 @@ function checkSequence(value: unknown, what: string): asserts value is U64 {
  * (`readOnly`) accept it, since such a scope simply holds nothing.
  */
 function checkScope(scope: ProcessScope, what: string, readOnly = false): ProcessScope {
-  const clean = normalise(what, scope, (value) => decodeScope(value, what.replaceAll(' ', '_')));
+  const clean = normaliseInput(what, scope, (value) => decodeScope(value, what.replaceAll(' ', '_')));
   if (readOnly) {
     refuseMalformed(clean.session_id, `${what} session id`, true);
     if (clean.agent_frame_id !== undefined) refuseMalformed(clean.agent_frame_id, `${what} agent frame id`, true);
@@ -490,16 +490,4 @@ function checkLease(lease: ProcessLease): ProcessLease {
     claimed_at_epoch_ms: lease.claimed_at_epoch_ms,
     expires_at_epoch_ms: lease.expires_at_epoch_ms,
   };
-}
-
-/** Checks a caller's JSON argument and returns its normalised copy, or a `PluginError`. */
-function normalise<T>(what: string, value: unknown, decode: (value: unknown) => T): T {
-  const problem = jsonProblem(value, what.replaceAll(' ', '_'));
-  if (problem !== null) throw PluginError.session(`invalid ${what}: ${problem}`);
-  try {
-    return decode(value);
-  } catch (error) {
-    if (error instanceof ShapeError) throw PluginError.session(`invalid ${what}: ${error.message}`);
-    throw error;
-  }
 }
