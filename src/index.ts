@@ -70,6 +70,84 @@ export { safeSessionDbFileName } from './core/session/file-name.ts';
 export type { Clock, Logger } from './core/logger.ts';
 export { consoleLogger, silentLogger, systemClock } from './core/logger.ts';
 
+// Process registry
+export type {
+  RuntimeEffectKind,
+  RuntimeInvocation,
+  RuntimeReplay,
+  RuntimeScope,
+  RuntimeSubject,
+} from './core/model/invocation.ts';
+export {
+  RUNTIME_EFFECT_KINDS,
+  invocationCausalRef,
+  invocationEffectId,
+  invocationEffectKind,
+  invocationReplayKey,
+} from './core/model/invocation.ts';
+export type { CausalRef } from './core/model/causal.ts';
+export type { EpochMs, JsonObject, JsonValue, U64 } from './core/model/json.ts';
+export type * from './core/process/types.ts';
+export { PROCESS_LEASE_SCHEMA_VERSION } from './core/process/types.ts';
+export {
+  DEFAULT_PROCESS_POLL_INTERVAL_MS,
+  SqliteProcessRegistry,
+} from './core/process/registry.ts';
+export type { SqliteProcessRegistryOptions } from './core/process/registry.ts';
+export { PROCESS_SCHEMA, PROCESS_SCHEMA_VERSION } from './core/process/schema.ts';
+export {
+  CANCEL_REQUESTED_EVENT,
+  CANCELLED_EVENT,
+  COMPLETED_EVENT,
+  FAILED_EVENT,
+  agentFrameScope,
+  anySchema,
+  awaitOutputTerminalState,
+  defaultProcessEventTypes,
+  externalInput,
+  isTerminal,
+  lashlangProcessEventTypes,
+  objectSchema,
+  ownerScopeId,
+  processRegistration,
+  processScope,
+  processScopeId,
+  processScopeIsEmpty,
+  statusAwaitOutput,
+  statusFromTerminal,
+  terminalEventTypeFor,
+} from './core/process/model.ts';
+export {
+  cancelRequested,
+  prepareProcessEventAppend,
+  processEventInvocation,
+  processEventPayloadHash,
+  terminalReplayKey,
+  wakeId,
+} from './core/process/append.ts';
+export type { ReplayLookup } from './core/process/append.ts';
+export { prepareProcessRegistration } from './core/process/registration.ts';
+export type { PreparedRegistration } from './core/process/registration.ts';
+export { lashSchemaProblem } from './core/process/lash-schema.ts';
+export { materializeSemantics } from './core/process/materialize.ts';
+export { jsonPointer, selectValue } from './core/process/selectors.ts';
+export { epochMsFromSystemTime, eventOccurredAtMs, systemTimeFromEpochMs } from './core/process/time.ts';
+export {
+  hostEventDeliveryReplayKey,
+  processCommandEffectId,
+  processEffectInvocation,
+  processSignalReplayKey,
+  processWakeSourceKey,
+} from './core/process/commands.ts';
+export type { ProcessCommand, ProcessEffectOutcome } from './core/process/commands.ts';
+export { observeEvent, observeProcess, snapshotForSession } from './core/process/observation.ts';
+export type {
+  ObservedProcess,
+  ObservedProcessEvent,
+  ObservedWorkItem,
+  ProcessWorkSnapshot,
+} from './core/process/observation.ts';
+
 // Host event store (area: effects / host events)
 export { SqliteHostEventStore, DEFAULT_RESERVATION_TTL_MS } from './core/host-events/store.ts';
 export type { SqliteHostEventStoreOptions } from './core/host-events/store.ts';
@@ -125,9 +203,6 @@ export type { SqliteEffectReplayOptions } from './core/effects/sqlite.ts';
 export { EFFECT_SCHEMA, EFFECT_SCHEMA_VERSION } from './core/effects/schema.ts';
 export type {
   LlmRequestSpec,
-  ProcessCommand,
-  ProcessCommandOp,
-  ProcessEffectOutcome,
   RuntimeEffectCommand,
   RuntimeEffectControllerErrorJson,
   RuntimeEffectEnvelope,
