@@ -189,6 +189,7 @@ export {
   runtimeScopeForTurn,
 } from './core/effects/envelope.ts';
 export { LocalExecutor, executeLocal, intoProcess } from './core/effects/local-executor.ts';
+export { SESSION_DELETED_REASON, executeProcessCommand } from './core/effects/process-command.ts';
 export type { RuntimeEffectLocalExecutor } from './core/effects/local-executor.ts';
 export { ScopedEffectController } from './core/effects/controller.ts';
 export type { EffectHost, RuntimeEffectController } from './core/effects/controller.ts';

@@ -17,6 +17,7 @@ import {
   runtimeEffectEnvelopeHash,
   runtimeScope,
   runtimeScopeForTurn,
+  type ProcessRegistry,
   type RuntimeEffectEnvelope,
 } from '../../src/index.ts';
 import { nodeCodecs } from '../../src/node.ts';
@@ -114,7 +115,7 @@ describe('local executors', () => {
       rejectsWith('runtime_effect_local_executor_unavailable', 'no local executor is available for exec_code'),
     );
     await assert.rejects(
-      executeLocal(LocalExecutor.processControl({}), exec),
+      executeLocal(LocalExecutor.processControl({} as ProcessRegistry), exec),
       rejectsWith('runtime_effect_local_executor_mismatch', 'process executor cannot execute exec_code command directly'),
     );
     await assert.rejects(
@@ -134,7 +135,7 @@ describe('local executors', () => {
   });
 
   it('hand out a registry only from a process executor', () => {
-    const registry = {};
+    const registry = {} as ProcessRegistry;
     assert.equal(intoProcess(LocalExecutor.processControl(registry)), registry);
     for (const local of [LocalExecutor.unavailable(), LocalExecutor.sleep(), LocalExecutor.runner(async () => ({ type: 'sleep' }))]) {
       assert.throws(

@@ -6,7 +6,7 @@
  */
 import { PluginError, RuntimeEffectControllerError, RuntimeError } from '../errors.ts';
 import { delay } from './delay.ts';
-import type { ProcessRegistry } from './process-interim.ts';
+import type { ProcessRegistry } from '../process/types.ts';
 import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from './types.ts';
 
 export type RuntimeEffectLocalExecutor =

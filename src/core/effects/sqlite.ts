@@ -11,6 +11,7 @@ import { stringifyJsonRow } from '../codec/json-bytes.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
 import { InvalidInputError, RuntimeEffectControllerError } from '../errors.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../logger.ts';
+import { RUNTIME_EFFECT_KINDS } from '../model/invocation.ts';
 import { isJsonObject } from '../model/json.ts';
 import { ensureComponentSchema } from '../schema/versions.ts';
 import { TokenSource } from '../tokens.ts';
@@ -49,16 +50,7 @@ export interface SqliteEffectReplayOptions {
   codecs?: Codecs;
 }
 
-const KINDS: ReadonlySet<string> = new Set<RuntimeEffectKind>([
-  'llm_call',
-  'direct',
-  'tool_call',
-  'process',
-  'exec_code',
-  'checkpoint',
-  'sync_execution_surface',
-  'sleep',
-]);
+const KINDS: ReadonlySet<string> = new Set<string>(RUNTIME_EFFECT_KINDS);
 
 let ownerCounter = 0;
 
@@ -102,6 +94,11 @@ export class EffectReplayState implements JournalLease {
 
   get closed(): boolean {
     return this.#closing.signal.aborted;
+  }
+
+  /** Aborted by `close()`: waits inside effects (a process `await`) listen to it. */
+  get closeSignal(): AbortSignal {
+    return this.#closing.signal;
   }
 
   close(): void {
@@ -270,7 +267,8 @@ export class SqliteRuntimeEffectController extends ReplayStateView implements Ru
       return { type: 'sleep' };
     }
     if (command.type === 'process') {
-      return { type: 'process', result: await executeProcessCommand(command.command, intoProcess(local)) };
+      const registry = intoProcess(local);
+      return { type: 'process', result: await executeProcessCommand(command.command, registry, this.state.closeSignal) };
     }
     return executeLocal(local, envelope);
   }

@@ -7,10 +7,18 @@
  * keys (`type`, `op`). Payloads defined by other lash contracts (LLM
  * responses, tool calls, exec results…) are opaque JSON to the store.
  */
+import type { RuntimeInvocation } from '../model/invocation.ts';
 import type { JsonValue, U64 } from '../model/json.ts';
-import type { RuntimeInvocation } from './invocation.ts';
+import type { ProcessCommand, ProcessEffectOutcome } from '../process/commands.ts';
 
-export type { RuntimeEffectKind, RuntimeInvocation, RuntimeReplay, RuntimeScope, RuntimeSubject } from './invocation.ts';
+export type {
+  RuntimeEffectKind,
+  RuntimeInvocation,
+  RuntimeReplay,
+  RuntimeScope,
+  RuntimeSubject,
+} from '../model/invocation.ts';
+export type { ProcessCommand, ProcessEffectOutcome } from '../process/commands.ts';
 
 /** Rust's `Result<T, E>`, externally tagged. */
 export type RustResult<T, E> = { Ok: T } | { Err: E };
@@ -33,17 +41,6 @@ export interface LlmRequestSpec {
   session_id: string | null;
   output_spec: JsonValue | null;
 }
-
-export type ProcessCommandOp = 'start' | 'list' | 'transfer' | 'delete_session' | 'await' | 'cancel' | 'signal';
-
-/**
- * A process-control command (tag `op`), run against a process registry
- * (§5.2). Interim shape until the process model types are on main.
- */
-export type ProcessCommand = { op: ProcessCommandOp; [field: string]: JsonValue | undefined };
-
-/** What a process command returns (tag `op`). Interim shape, as above. */
-export type ProcessEffectOutcome = { op: ProcessCommandOp; [field: string]: JsonValue | undefined };
 
 /** Tag `type`; the tag is the effect kind. */
 export type RuntimeEffectCommand =
