@@ -6,14 +6,8 @@ import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { RuntimeEffectControllerError } from '../errors.ts';
 import type { CausalRef } from '../model/causal.ts';
 import type { U64 } from '../model/json.ts';
-import type {
-  RuntimeEffectCommand,
-  RuntimeEffectEnvelope,
-  RuntimeEffectKind,
-  RuntimeEffectOutcome,
-  RuntimeInvocation,
-  RuntimeScope,
-} from './types.ts';
+import type { RuntimeEffectKind, RuntimeInvocation, RuntimeScope } from '../model/invocation.ts';
+import type { RuntimeEffectCommand, RuntimeEffectEnvelope, RuntimeEffectOutcome } from './types.ts';
 
 /** `RuntimeScope::new(session_id)`. */
 export function runtimeScope(sessionId: string): RuntimeScope {

@@ -12,7 +12,8 @@ import { RuntimeEffectControllerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { isJsonObject } from '../model/json.ts';
 import { saturatingAdd } from '../validation.ts';
-import type { RuntimeEffectKind, RuntimeEffectOutcome } from './types.ts';
+import type { RuntimeEffectKind } from '../model/invocation.ts';
+import type { RuntimeEffectOutcome } from './types.ts';
 
 const STATUS_IN_PROGRESS = 'in_progress';
 const STATUS_COMPLETED = 'completed';

@@ -11,7 +11,7 @@ import { stringifyJsonRow } from '../codec/json-bytes.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
 import { InvalidInputError, RuntimeEffectControllerError } from '../errors.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../logger.ts';
-import { RUNTIME_EFFECT_KINDS } from '../model/invocation.ts';
+import { RUNTIME_EFFECT_KINDS, type RuntimeEffectKind } from '../model/invocation.ts';
 import { isJsonObject } from '../model/json.ts';
 import { ensureComponentSchema } from '../schema/versions.ts';
 import { TokenSource } from '../tokens.ts';
@@ -32,7 +32,7 @@ import { executeLocal, intoProcess, toControllerError, type RuntimeEffectLocalEx
 import { executeProcessCommand } from './process-command.ts';
 import { EFFECT_SCHEMA } from './schema.ts';
 import { EffectScope } from './scope.ts';
-import type { RuntimeEffectEnvelope, RuntimeEffectKind, RuntimeEffectOutcome } from './types.ts';
+import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from './types.ts';
 
 export const DEFAULT_EFFECT_LEASE_TTL_MS = 30_000;
 export const DEFAULT_EFFECT_POLL_INTERVAL_MS = 25;

@@ -11,15 +11,6 @@ import type { RuntimeInvocation } from '../model/invocation.ts';
 import type { JsonValue, U64 } from '../model/json.ts';
 import type { ProcessCommand, ProcessEffectOutcome } from '../process/commands.ts';
 
-export type {
-  RuntimeEffectKind,
-  RuntimeInvocation,
-  RuntimeReplay,
-  RuntimeScope,
-  RuntimeSubject,
-} from '../model/invocation.ts';
-export type { ProcessCommand, ProcessEffectOutcome } from '../process/commands.ts';
-
 /** Rust's `Result<T, E>`, externally tagged. */
 export type RustResult<T, E> = { Ok: T } | { Err: E };
 
