@@ -147,3 +147,66 @@ export type {
   ObservedWorkItem,
   ProcessWorkSnapshot,
 } from './core/process/observation.ts';
+
+// Host event store (area: effects / host events)
+export { SqliteHostEventStore, DEFAULT_RESERVATION_TTL_MS } from './core/host-events/store.ts';
+export type { SqliteHostEventStoreOptions } from './core/host-events/store.ts';
+export { HOST_EVENT_SCHEMA, HOST_EVENT_SCHEMA_VERSION } from './core/host-events/schema.ts';
+export {
+  defaultHostEventSourceKey,
+  deterministicDeliveryProcessId,
+  deterministicOccurrenceId,
+  emptyHostEventSourceKey,
+  hostEventOccurrenceRequestHash,
+} from './core/host-events/keys.ts';
+export { subscriptionMatches, subscriptionsForSession, triggerRegistration } from './core/host-events/filter.ts';
+export type {
+  HostEventEmitReport,
+  HostEventOccurrenceRecord,
+  HostEventOccurrenceRequest,
+  HostEventStore,
+  TriggerProcessRef,
+  TriggerDeliveryReservation,
+  TriggerInputBinding,
+  TriggerInputTemplate,
+  TriggerRegistration,
+  TriggerSubscriptionDraft,
+  TriggerSubscriptionFilter,
+  TriggerSubscriptionRecord,
+  TriggerTargetIdentity,
+  TypeExpr,
+} from './core/host-events/types.ts';
+
+// Effect replay (area: effects / host events)
+export { EffectScope, INVALID_EFFECT_SCOPE_ID, MISSING_EFFECT_SCOPE_ID } from './core/effects/scope.ts';
+export {
+  createRuntimeEffectEnvelope,
+  effectInvocation,
+  expectRuntimeEffectOutcome,
+  runtimeEffectCommandKind,
+  runtimeEffectEnvelopeHash,
+  runtimeScope,
+  runtimeScopeForTurn,
+} from './core/effects/envelope.ts';
+export { LocalExecutor, executeLocal, intoProcess } from './core/effects/local-executor.ts';
+export { SESSION_DELETED_REASON, executeProcessCommand } from './core/effects/process-command.ts';
+export type { RuntimeEffectLocalExecutor } from './core/effects/local-executor.ts';
+export { ScopedEffectController } from './core/effects/controller.ts';
+export type { EffectHost, RuntimeEffectController } from './core/effects/controller.ts';
+export { InlineEffectHost, InlineRuntimeEffectController } from './core/effects/inline.ts';
+export {
+  DEFAULT_EFFECT_LEASE_TTL_MS,
+  DEFAULT_EFFECT_POLL_INTERVAL_MS,
+  SqliteEffectHost,
+  SqliteRuntimeEffectController,
+} from './core/effects/sqlite.ts';
+export type { SqliteEffectReplayOptions } from './core/effects/sqlite.ts';
+export { EFFECT_SCHEMA, EFFECT_SCHEMA_VERSION } from './core/effects/schema.ts';
+export type {
+  LlmRequestSpec,
+  RuntimeEffectCommand,
+  RuntimeEffectControllerErrorJson,
+  RuntimeEffectEnvelope,
+  RuntimeEffectOutcome,
+  RustResult,
+} from './core/effects/types.ts';
