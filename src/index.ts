@@ -169,3 +169,144 @@ export {
   moduleArtifactFromStoreBytes,
   moduleArtifactToStoreBytes,
 } from './core/artifacts/lashlang.ts';
+
+// Process registry
+export type {
+  RuntimeEffectKind,
+  RuntimeInvocation,
+  RuntimeReplay,
+  RuntimeScope,
+  RuntimeSubject,
+} from './core/model/invocation.ts';
+export {
+  RUNTIME_EFFECT_KINDS,
+  invocationCausalRef,
+  invocationEffectId,
+  invocationEffectKind,
+  invocationReplayKey,
+} from './core/model/invocation.ts';
+export type { CausalRef } from './core/model/causal.ts';
+export type { EpochMs, JsonObject, JsonValue, U64 } from './core/model/json.ts';
+export type * from './core/process/types.ts';
+export { PROCESS_LEASE_SCHEMA_VERSION } from './core/process/types.ts';
+export {
+  DEFAULT_PROCESS_POLL_INTERVAL_MS,
+  SqliteProcessRegistry,
+} from './core/process/registry.ts';
+export type { SqliteProcessRegistryOptions } from './core/process/registry.ts';
+export { PROCESS_SCHEMA, PROCESS_SCHEMA_VERSION } from './core/process/schema.ts';
+export {
+  CANCEL_REQUESTED_EVENT,
+  CANCELLED_EVENT,
+  COMPLETED_EVENT,
+  FAILED_EVENT,
+  agentFrameScope,
+  anySchema,
+  awaitOutputTerminalState,
+  defaultProcessEventTypes,
+  externalInput,
+  isTerminal,
+  lashlangProcessEventTypes,
+  objectSchema,
+  ownerScopeId,
+  processRegistration,
+  processScope,
+  processScopeId,
+  processScopeIsEmpty,
+  statusAwaitOutput,
+  statusFromTerminal,
+  terminalEventTypeFor,
+} from './core/process/model.ts';
+export {
+  cancelRequested,
+  prepareProcessEventAppend,
+  processEventInvocation,
+  processEventPayloadHash,
+  terminalReplayKey,
+  wakeId,
+} from './core/process/append.ts';
+export type { ReplayLookup } from './core/process/append.ts';
+export { prepareProcessRegistration } from './core/process/registration.ts';
+export type { PreparedRegistration } from './core/process/registration.ts';
+export { lashSchemaProblem } from './core/process/lash-schema.ts';
+export { materializeSemantics } from './core/process/materialize.ts';
+export { jsonPointer, selectValue } from './core/process/selectors.ts';
+export { epochMsFromSystemTime, eventOccurredAtMs, systemTimeFromEpochMs } from './core/process/time.ts';
+export {
+  hostEventDeliveryReplayKey,
+  processCommandEffectId,
+  processEffectInvocation,
+  processSignalReplayKey,
+  processWakeSourceKey,
+} from './core/process/commands.ts';
+export type { ProcessCommand, ProcessEffectOutcome } from './core/process/commands.ts';
+export { observeEvent, observeProcess, snapshotForSession } from './core/process/observation.ts';
+export type {
+  ObservedProcess,
+  ObservedProcessEvent,
+  ObservedWorkItem,
+  ProcessWorkSnapshot,
+} from './core/process/observation.ts';
+
+// Host event store (area: effects / host events)
+export { SqliteHostEventStore, DEFAULT_RESERVATION_TTL_MS } from './core/host-events/store.ts';
+export type { SqliteHostEventStoreOptions } from './core/host-events/store.ts';
+export { HOST_EVENT_SCHEMA, HOST_EVENT_SCHEMA_VERSION } from './core/host-events/schema.ts';
+export {
+  defaultHostEventSourceKey,
+  deterministicDeliveryProcessId,
+  deterministicOccurrenceId,
+  emptyHostEventSourceKey,
+  hostEventOccurrenceRequestHash,
+} from './core/host-events/keys.ts';
+export { subscriptionMatches, subscriptionsForSession, triggerRegistration } from './core/host-events/filter.ts';
+export type {
+  HostEventEmitReport,
+  HostEventOccurrenceRecord,
+  HostEventOccurrenceRequest,
+  HostEventStore,
+  TriggerProcessRef,
+  TriggerDeliveryReservation,
+  TriggerInputBinding,
+  TriggerInputTemplate,
+  TriggerRegistration,
+  TriggerSubscriptionDraft,
+  TriggerSubscriptionFilter,
+  TriggerSubscriptionRecord,
+  TriggerTargetIdentity,
+  TypeExpr,
+} from './core/host-events/types.ts';
+
+// Effect replay (area: effects / host events)
+export { EffectScope, INVALID_EFFECT_SCOPE_ID, MISSING_EFFECT_SCOPE_ID } from './core/effects/scope.ts';
+export {
+  createRuntimeEffectEnvelope,
+  effectInvocation,
+  expectRuntimeEffectOutcome,
+  runtimeEffectCommandKind,
+  runtimeEffectEnvelopeHash,
+  runtimeScope,
+  runtimeScopeForTurn,
+} from './core/effects/envelope.ts';
+export { LocalExecutor, executeLocal, intoProcess } from './core/effects/local-executor.ts';
+export { SESSION_DELETED_REASON, executeProcessCommand } from './core/effects/process-command.ts';
+export type { RuntimeEffectLocalExecutor } from './core/effects/local-executor.ts';
+export { ScopedEffectController } from './core/effects/controller.ts';
+export type { EffectHost, RuntimeEffectController } from './core/effects/controller.ts';
+export { InlineEffectHost, InlineRuntimeEffectController } from './core/effects/inline.ts';
+export {
+  DEFAULT_EFFECT_LEASE_TTL_MS,
+  DEFAULT_EFFECT_POLL_INTERVAL_MS,
+  SqliteEffectHost,
+  SqliteRuntimeEffectController,
+} from './core/effects/sqlite.ts';
+export type { SqliteEffectReplayOptions } from './core/effects/sqlite.ts';
+export { EFFECT_SCHEMA, EFFECT_SCHEMA_VERSION } from './core/effects/schema.ts';
+export type {
+  LlmRequestSpec,
+  RuntimeEffectCommand,
+  RuntimeEffectControllerErrorJson,
+  RuntimeEffectEnvelope,
+  RuntimeEffectOutcome,
+  RustResult,
+} from './core/effects/types.ts';

@@ -25,6 +25,44 @@ export function u64Problem(value: unknown, what: string): string | null {
   return null;
 }
 
+/**
+ * Plain JSON headed for a row or a hash: finite numbers, no bigint, no
+ * functions, no class instances, bounded depth (which also stops cycles).
+ * `JSON.stringify` would silently turn NaN into `null`, so a stored value
+ * would no longer be the value the caller handed in. An object member that
+ * is `undefined` counts as absent, as it does in rows and canonical JSON.
+ */
+export function jsonValueProblem(value: unknown, what: string, depth = 0): string | null {
+  if (depth > 512) return `${what} is nested too deeply`;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return null;
+    case 'number':
+      return Number.isFinite(value) ? null : `${what} holds the non-finite number ${value}`;
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const problem = jsonValueProblem(value[i], `${what}[${i}]`, depth + 1);
+          if (problem !== null) return problem;
+        }
+        return null;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return `${what} must be plain JSON (got a class instance)`;
+      for (const [key, member] of Object.entries(value)) {
+        if (member === undefined) continue;
+        const problem = jsonValueProblem(member, `${what}.${key}`, depth + 1);
+        if (problem !== null) return problem;
+      }
+      return null;
+    }
+    default:
+      return `${what} must be JSON (got ${typeof value})`;
+  }
+}
+
 /** `now + ttl`, saturating at `Number.MAX_SAFE_INTEGER` (the one clamp the spec allows). */
 export function saturatingAdd(a: number, b: number): number {
   const sum = a + b;

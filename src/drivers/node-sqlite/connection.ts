@@ -158,9 +158,10 @@ class NodeSqliteDriver implements NodeSqliteConnection {
 }
 
 /**
- * SQLite does not call the busy handler for a journal-mode change, so a
- * concurrent first open can fail with SQLITE_BUSY here even with a busy
- * timeout. Retry with backoff (1 ms doubling to 50 ms) until the deadline.
+ * SQLite does not always call the busy handler for a journal-mode change (the
+ * reference hit SQLITE_BUSY here on concurrent first opens despite its busy
+ * timeout), so retry with backoff (1 ms doubling to 50 ms) until the deadline,
+ * as the reference does.
  */
 function switchToWal(db: DatabaseSync, timeoutMs: number): void {
   const deadline = Date.now() + timeoutMs;

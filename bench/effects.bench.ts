@@ -1,0 +1,121 @@
+/**
+ * Effect replay figures (node:sqlite, a WAL file):
+ * - replay of a recorded `exec_code` effect through `SqliteRuntimeEffectController`
+ *   vs a raw floor running the same transaction on `DatabaseSync` (BEGIN
+ *   IMMEDIATE, the row lookup by scope and key, COMMIT) with the envelope
+ *   hash precomputed, decoding the same outcome;
+ * - for context, recording a new effect (two write transactions) and the
+ *   host-event occurrence replay path.
+ */
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import {
+  EffectScope,
+  LocalExecutor,
+  SqliteHostEventStore,
+  SqliteRuntimeEffectController,
+  createRuntimeEffectEnvelope,
+  effectInvocation,
+  emptyHostEventSourceKey,
+  runtimeEffectEnvelopeHash,
+  runtimeScopeForTurn,
+  type RuntimeEffectEnvelope,
+  type RuntimeEffectOutcome,
+} from '../src/index.ts';
+import { nodeCodecs, openNodeSqlite } from '../src/node.ts';
+import { measureInterleaved, printRatio, printTable, type BenchContext } from './lib.ts';
+
+function envelope(key: string): RuntimeEffectEnvelope {
+  return createRuntimeEffectEnvelope(
+    effectInvocation(runtimeScopeForTurn('bench-session', 'bench-turn', 3, 1), key, 'exec_code', `bench-session:bench-turn:3:1:exec_code:${key}`),
+    { type: 'exec_code', code: 'let total = 0\nfor item in items { total = total + item.price }\nfinish total' },
+  );
+}
+
+const OUTCOME: RuntimeEffectOutcome = {
+  type: 'exec_code',
+  result: {
+    Ok: {
+      observations: ['computed the total of 12 items'],
+      observation_truncation: [],
+      tool_calls: [],
+      images: [],
+      printed_images: [],
+      error: null,
+      duration_ms: 4,
+      terminal_finish: 1234.5,
+    },
+  },
+};
+
+export default async function effects(ctx: BenchContext): Promise<void> {
+  const rounds = ctx.quick ? 3 : 9;
+  const roundMs = ctx.quick ? 80 : 300;
+  const path = join(ctx.tempDir('effects'), 'effects.db');
+  const conn = openNodeSqlite(path);
+  const scope = EffectScope.turn('bench-session', 'bench-turn');
+  const controller = await SqliteRuntimeEffectController.open(conn, scope);
+  const replayed = envelope('replayed');
+  await controller.executeEffect(replayed, LocalExecutor.runner(async () => OUTCOME));
+  const unavailable = LocalExecutor.unavailable();
+
+  // The floor: a second connection to the same file, statements prepared once, hash precomputed.
+  const raw = new DatabaseSync(path, { timeout: 15_000 });
+  const begin = raw.prepare('BEGIN IMMEDIATE');
+  const commit = raw.prepare('COMMIT');
+  const lookup = raw.prepare(
+    `SELECT envelope_hash, status, outcome_json, error_json, lease_expires_at_ms, due_at_ms
+     FROM runtime_effect_replay WHERE scope_id = ? AND replay_key = ?`,
+  );
+  const hash = runtimeEffectEnvelopeHash(replayed, nodeCodecs);
+  const replayKey = replayed.invocation.replay!.key;
+  let sink: unknown;
+
+  let recorded = 0;
+  const record = LocalExecutor.runner(async () => OUTCOME);
+  const results = await measureInterleaved(
+    {
+      floor: () => {
+        begin.run();
+        const row = lookup.get('bench-turn', replayKey) as { envelope_hash: string; status: string; outcome_json: string };
+        if (row.envelope_hash !== hash || row.status !== 'completed') throw new Error('unexpected row');
+        sink = JSON.parse(row.outcome_json);
+        commit.run();
+      },
+      replay: async () => {
+        sink = await controller.executeEffect(replayed, unavailable);
+      },
+      record: async () => {
+        sink = await controller.executeEffect(envelope(`new-${recorded++}`), record);
+      },
+    },
+    { rounds, roundMs },
+  );
+
+  // Host events: replaying an occurrence (idempotency-key hit) and an empty reservation.
+  const events = await SqliteHostEventStore.open(conn);
+  const sk = emptyHostEventSourceKey('ui.button.pressed', nodeCodecs);
+  const request = { source_type: 'ui.button.pressed', source_key: sk, payload: { button: 'Blue' }, idempotency_key: 'bench-1' };
+  const occurrence = await events.recordOccurrence(request);
+  await events.reserveMatchingDeliveries(occurrence.occurrence_id);
+  const hostEvents = await measureInterleaved(
+    {
+      'occurrence replay': async () => {
+        sink = await events.recordOccurrence(request);
+      },
+      'empty reservation': async () => {
+        sink = await events.reserveMatchingDeliveries(occurrence.occurrence_id);
+      },
+    },
+    { rounds, roundMs },
+  );
+  void sink;
+  raw.close();
+  conn.close();
+
+  printTable(
+    'effect replay and host events (node:sqlite file, median ops/s)',
+    Object.entries({ ...results, ...hostEvents }).map(([name, m]) => ({ operation: name, 'ops/s': m.opsPerSecond, 'µs/op': m.microsPerOp })),
+  );
+  printRatio('effect_replay_vs_floor', results.replay!.opsPerSecond / results.floor!.opsPerSecond, '>=', 0.6);
+}

@@ -1,0 +1,376 @@
+/**
+ * `SqliteEffectHost` and `SqliteRuntimeEffectController` (§6): every effect
+ * outcome, or error, is recorded under `(scope id, replay key)` and replayed
+ * by key, whatever order effects are requested in. In-progress effects are
+ * leased; a lease that expires (its owner crashed or overran) is reclaimed
+ * and the effect runs again, and the overrun owner then gets
+ * `sqlite_effect_replay_lease_lost` when it tries to record.
+ */
+import { portableCodecs, type Codecs } from '../codec/codecs.ts';
+import { stringifyJsonRow } from '../codec/json-bytes.ts';
+import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
+import { InvalidInputError, RuntimeEffectControllerError } from '../errors.ts';
+import { silentLogger, systemClock, type Clock, type Logger } from '../logger.ts';
+import { RUNTIME_EFFECT_KINDS, type RuntimeEffectKind } from '../model/invocation.ts';
+import { isJsonObject } from '../model/json.ts';
+import { ensureComponentSchema } from '../schema/versions.ts';
+import { TokenSource } from '../tokens.ts';
+import { identifierProblem, jsonValueProblem, u64Problem } from '../validation.ts';
+import { ScopedEffectController, type EffectHost, type RuntimeEffectController } from './controller.ts';
+import { delay, sleepUntil } from './delay.ts';
+import { wrongOutcome, runtimeEffectEnvelopeHash } from './envelope.ts';
+import {
+  finalizeEffect,
+  prepareEffect,
+  type EffectClaim,
+  type EffectRequest,
+  type EncodedResult,
+  type JournalLease,
+  type PreparedEffect,
+} from './journal.ts';
+import { executeLocal, intoProcess, toControllerError, type RuntimeEffectLocalExecutor } from './local-executor.ts';
+import { executeProcessCommand } from './process-command.ts';
+import { EFFECT_SCHEMA } from './schema.ts';
+import { EffectScope } from './scope.ts';
+import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from './types.ts';
+
+export const DEFAULT_EFFECT_LEASE_TTL_MS = 30_000;
+export const DEFAULT_EFFECT_POLL_INTERVAL_MS = 25;
+
+export interface SqliteEffectReplayOptions {
+  /** How long a claimed effect is leased; never renewed. Default 30 000 ms; 0 counts as 1 ms. */
+  leaseTtlMs?: number;
+  /** Epoch milliseconds, read once per transaction. Default `Date.now`. */
+  clock?: Clock;
+  /** Where corrupt rows are reported. Default: silent. */
+  logger?: Logger;
+  /** How often a busy effect is re-checked, and the longest a sleep goes without re-reading the clock. Default 25 ms. */
+  pollIntervalMs?: number;
+  /** Hashing codecs. Default: `conn.codecs`, else the portable ones. */
+  codecs?: Codecs;
+}
+
+const KINDS: ReadonlySet<string> = new Set<string>(RUNTIME_EFFECT_KINDS);
+
+let ownerCounter = 0;
+
+/**
+ * The state a host shares with every controller it hands out (the
+ * reference's "inner"): the connection, the owner id and its lease tokens,
+ * the replay-mode flag, and the signal that `close()` raises.
+ */
+export class EffectReplayState implements JournalLease {
+  readonly conn: SqliteConnection;
+  readonly ownerId: string;
+  readonly ttlMs: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly pollIntervalMs: number;
+  readonly codecs: Codecs;
+  replayMode = false;
+  readonly #tokens: TokenSource;
+  readonly #closing = new AbortController();
+
+  constructor(conn: SqliteConnection, options: SqliteEffectReplayOptions) {
+    this.conn = conn;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_EFFECT_POLL_INTERVAL_MS;
+    this.codecs = options.codecs ?? conn.codecs ?? portableCodecs;
+    this.ttlMs = Math.max(1, Math.floor(options.leaseTtlMs ?? DEFAULT_EFFECT_LEASE_TTL_MS));
+    this.#tokens = new TokenSource(this.codecs);
+    this.ownerId = `${processLabel()}-${++ownerCounter}-${this.clock()}`;
+  }
+
+  static async open(conn: SqliteConnection, options: SqliteEffectReplayOptions): Promise<EffectReplayState> {
+    checkOptions(options);
+    ensureComponentSchema(conn, EFFECT_SCHEMA);
+    return new EffectReplayState(conn, options);
+  }
+
+  nextToken(): string {
+    return this.#tokens.next(this.ownerId);
+  }
+
+  get closed(): boolean {
+    return this.#closing.signal.aborted;
+  }
+
+  /** Aborted by `close()`: waits inside effects (a process `await`) listen to it. */
+  get closeSignal(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  close(): void {
+    this.#closing.abort();
+  }
+
+  prepare(request: EffectRequest): PreparedEffect {
+    this.#ensureOpen();
+    return storeErrors(() => prepareEffect(this.conn, request, this, this.replayMode, this.clock(), this.logger));
+  }
+
+  finalize(claim: EffectClaim, result: EncodedResult): void {
+    this.#ensureOpen();
+    storeErrors(() => finalizeEffect(this.conn, claim, result, this.clock()));
+  }
+
+  /** Sleeps until `dueAtMs` on this state's clock; only `close()` cuts it short. */
+  async sleepUntil(dueAtMs: number | null): Promise<void> {
+    if (dueAtMs === null) return;
+    await sleepUntil(dueAtMs, this.clock, this.pollIntervalMs, this.#closing.signal, closedError);
+  }
+
+  /** One poll of a busy effect: until its lease expires, at most one poll interval. */
+  async waitBusy(retryAtMs: number): Promise<void> {
+    const now = this.clock();
+    const wait = retryAtMs > now ? Math.min(retryAtMs - now, this.pollIntervalMs) : this.pollIntervalMs;
+    await delay(wait, this.#closing.signal, closedError);
+  }
+
+  #ensureOpen(): void {
+    if (this.closed) throw closedError();
+  }
+}
+
+/** What hosts and controllers answer the same way: both are views of one replay state. */
+abstract class ReplayStateView {
+  protected readonly state: EffectReplayState;
+
+  protected constructor(state: EffectReplayState) {
+    this.state = state;
+  }
+
+  /** Strict replay for every user of this replay state: a missing row becomes `sqlite_effect_replay_missing`. */
+  startReplay(): void {
+    this.state.replayMode = true;
+  }
+
+  /** `durable` on a file-backed node:sqlite connection, `inline` in memory (spec decision 7). */
+  durabilityTier(): DurabilityTier {
+    return this.state.conn.info.durability;
+  }
+
+  requiresDurableAttachmentStore(): boolean {
+    return this.durabilityTier() === 'durable';
+  }
+}
+
+/**
+ * A deployment-level effect host: controllers for any scope, sharing one
+ * journal and one replay-mode flag (`startReplay()` affects them all).
+ */
+export class SqliteEffectHost extends ReplayStateView implements EffectHost {
+  private constructor(state: EffectReplayState) {
+    super(state);
+  }
+
+  /** Creates or checks the `effects` schema (version 1) on `conn` and returns the host. */
+  static async open(conn: SqliteConnection, options: SqliteEffectReplayOptions = {}): Promise<SqliteEffectHost> {
+    return new SqliteEffectHost(await EffectReplayState.open(conn, options));
+  }
+
+  scoped(scope: EffectScope): ScopedEffectController {
+    return new ScopedEffectController(new SqliteRuntimeEffectController(this.state, scope), scope);
+  }
+
+  scopedStatic(scope: EffectScope): ScopedEffectController {
+    return this.scoped(scope);
+  }
+
+  /** Stops every wait of every controller of this host (they reject with `sqlite_effect_replay_closed`). The connection stays open. */
+  close(): void {
+    this.state.close();
+  }
+}
+
+/** Records and replays the effects of one scope. `startReplay()` affects its host's other controllers too. */
+export class SqliteRuntimeEffectController extends ReplayStateView implements RuntimeEffectController {
+  readonly #scopeId: string;
+  readonly #ownsState: boolean;
+
+  /** Use `SqliteRuntimeEffectController.open` or `SqliteEffectHost#scoped`. */
+  constructor(state: EffectReplayState, scope: EffectScope, ownsState = false) {
+    EffectScope.validate(scope);
+    super(state);
+    this.#scopeId = EffectScope.id(scope);
+    this.#ownsState = ownsState;
+  }
+
+  /** A controller with its own replay state (own owner id and replay flag) on `conn`. */
+  static async open(
+    conn: SqliteConnection,
+    scope: EffectScope,
+    options: SqliteEffectReplayOptions = {},
+  ): Promise<SqliteRuntimeEffectController> {
+    EffectScope.validate(scope);
+    return new SqliteRuntimeEffectController(await EffectReplayState.open(conn, options), scope, true);
+  }
+
+  /**
+   * Replays the recorded outcome or error of `envelope`, or claims it, runs
+   * it on `local` (outside any transaction) and records the result.
+   */
+  async executeEffect(envelope: RuntimeEffectEnvelope, local: RuntimeEffectLocalExecutor): Promise<RuntimeEffectOutcome> {
+    const state = this.state;
+    const request = effectRequest(this.#scopeId, envelope, state.codecs);
+    for (;;) {
+      const prepared = state.prepare(request);
+      switch (prepared.kind) {
+        case 'replay_outcome':
+          if (prepared.dueAtMs !== null) await state.sleepUntil(prepared.dueAtMs);
+          return prepared.outcome;
+        case 'replay_error':
+          throw prepared.error;
+        case 'busy':
+          await state.waitBusy(prepared.retryAtMs);
+          continue;
+        case 'claimed':
+          return this.#runClaimed(prepared.claim, envelope, local, request.kind);
+      }
+    }
+  }
+
+  /** Closes the replay state of a controller made by `open` (a host's controllers are closed by the host). */
+  close(): void {
+    if (this.#ownsState) this.state.close();
+  }
+
+  async #runClaimed(
+    claim: EffectClaim,
+    envelope: RuntimeEffectEnvelope,
+    local: RuntimeEffectLocalExecutor,
+    kind: RuntimeEffectKind,
+  ): Promise<RuntimeEffectOutcome> {
+    let outcome: RuntimeEffectOutcome | undefined;
+    let failure: RuntimeEffectControllerError | undefined;
+    try {
+      outcome = await this.#executeClaimed(claim, envelope, local);
+    } catch (error) {
+      failure = toControllerError(error);
+    }
+    const encoded = encodeResult(outcome, failure, kind);
+    this.state.finalize(claim, encoded.result);
+    if (encoded.error !== undefined) throw encoded.error;
+    return outcome!;
+  }
+
+  async #executeClaimed(
+    claim: EffectClaim,
+    envelope: RuntimeEffectEnvelope,
+    local: RuntimeEffectLocalExecutor,
+  ): Promise<RuntimeEffectOutcome> {
+    const command = envelope.command;
+    if (command.type === 'sleep') {
+      // The recorded deadline, not the executor: a reclaimed sleep keeps its original due time.
+      await this.state.sleepUntil(claim.dueAtMs);
+      return { type: 'sleep' };
+    }
+    if (command.type === 'process') {
+      const registry = intoProcess(local);
+      return { type: 'process', result: await executeProcessCommand(command.command, registry, this.state.closeSignal) };
+    }
+    return executeLocal(local, envelope);
+  }
+}
+
+/** Everything pure about one call, checked and computed before any transaction. */
+function effectRequest(scopeId: string, envelope: RuntimeEffectEnvelope, codecs: Codecs): EffectRequest {
+  if (!isJsonObject(envelope) || !isJsonObject(envelope.invocation) || !isJsonObject(envelope.command)) {
+    throw invalidEnvelope('a runtime effect envelope needs an invocation and a command object');
+  }
+  const replayKey = envelope.invocation.replay?.key;
+  if (typeof replayKey !== 'string' || replayKey.length === 0) {
+    throw new RuntimeEffectControllerError('sqlite_effect_replay_key_missing', 'runtime effect envelope requires replay.key');
+  }
+  const keyProblem = identifierProblem(replayKey, 'replay.key');
+  if (keyProblem !== null) throw new RuntimeEffectControllerError('sqlite_effect_replay_key_invalid', keyProblem);
+  const command = envelope.command;
+  if (!KINDS.has(command.type)) throw invalidEnvelope(`unknown runtime effect command type \`${String(command.type)}\``);
+  let sleepMs: number | null = null;
+  if (command.type === 'sleep') {
+    const problem = u64Problem(command.duration_ms, 'sleep duration_ms');
+    if (problem !== null) throw invalidEnvelope(problem);
+    sleepMs = command.duration_ms;
+  }
+  return {
+    scopeId,
+    replayKey,
+    envelopeHash: runtimeEffectEnvelopeHash(envelope, codecs),
+    kind: command.type,
+    sleepMs,
+  };
+}
+
+/**
+ * The row text of a result. An outcome that is not plain JSON tagged with
+ * the command's kind is recorded as the failure it is, so the first call and
+ * every replay see the same error.
+ */
+function encodeResult(
+  outcome: RuntimeEffectOutcome | undefined,
+  failure: RuntimeEffectControllerError | undefined,
+  kind: RuntimeEffectKind,
+): { result: EncodedResult; error?: RuntimeEffectControllerError } {
+  let error = failure;
+  if (error === undefined) {
+    if (!isJsonObject(outcome)) {
+      error = new RuntimeEffectControllerError('sqlite_effect_replay_encode', 'the local executor returned no outcome object');
+    } else if (outcome.type !== kind) {
+      error = wrongOutcome(kind, String(outcome.type));
+    } else {
+      const problem = jsonValueProblem(outcome, 'outcome');
+      if (problem === null) return { result: { ok: true, outcomeJson: stringifyJsonRow(outcome) } };
+      error = new RuntimeEffectControllerError(
+        'sqlite_effect_replay_encode',
+        `failed to encode runtime effect replay row: ${problem}`,
+      );
+    }
+  }
+  return { result: { ok: false, errorJson: JSON.stringify(error.toJSON()) }, error };
+}
+
+/** Driver failures become `sqlite_effect_replay_store`; contract errors pass through. */
+function storeErrors<T>(body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof RuntimeEffectControllerError) throw error;
+    throw new RuntimeEffectControllerError(
+      'sqlite_effect_replay_store',
+      error instanceof Error ? error.message : String(error),
+      { cause: error },
+    );
+  }
+}
+
+function invalidEnvelope(message: string): RuntimeEffectControllerError {
+  return new RuntimeEffectControllerError('runtime_effect_envelope_invalid', message);
+}
+
+function closedError(): RuntimeEffectControllerError {
+  return new RuntimeEffectControllerError('sqlite_effect_replay_closed', 'the effect replay host is closed');
+}
+
+/** `pid{n}` under Node; a random label where there is no process id (browsers). */
+function processLabel(): string {
+  const pid = (globalThis as { process?: { pid?: unknown } }).process?.pid;
+  if (typeof pid === 'number') return `pid${pid}`;
+  const random = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(random);
+  return `js${random[0]!.toString(16)}`;
+}
+
+function checkOptions(options: SqliteEffectReplayOptions): void {
+  const { leaseTtlMs, clock, pollIntervalMs } = options;
+  if (leaseTtlMs !== undefined && (typeof leaseTtlMs !== 'number' || !(leaseTtlMs >= 0) || leaseTtlMs > Number.MAX_SAFE_INTEGER)) {
+    throw new InvalidInputError(`leaseTtlMs must be a non-negative number of milliseconds (got ${String(leaseTtlMs)})`);
+  }
+  if (clock !== undefined && typeof clock !== 'function') {
+    throw new InvalidInputError('clock must be a function returning epoch milliseconds');
+  }
+  if (pollIntervalMs !== undefined) {
+    const problem = u64Problem(pollIntervalMs, 'pollIntervalMs');
+    if (problem !== null || pollIntervalMs === 0) throw new InvalidInputError(problem ?? 'pollIntervalMs must be at least 1');
+  }
+}

@@ -1,0 +1,493 @@
+/**
+ * `SqliteProcessRegistry`: the process registry over any driver connection
+ * (its own file, or one shared with other components).
+ *
+ * Every mutating method is one `BEGIN IMMEDIATE` transaction whose body is
+ * synchronous; any error rolls the whole of it back. Blocking reads
+ * (`waitEventAfter`, `awaitProcess`) re-check on this instance's commits and
+ * every `pollIntervalMs`, which is how writes from other connections and
+ * other processes are seen.
+ */
+import { portableCodecs, type Codecs } from '../codec/codecs.ts';
+import { readTransaction, writeTransaction } from '../driver/transaction.ts';
+import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
+import { InvalidInputError, PluginError } from '../errors.ts';
+import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
+import type { U64 } from '../model/json.ts';
+import { ensureComponentSchema } from '../schema/versions.ts';
+import { TokenSource } from '../tokens.ts';
+import { u64Problem } from '../validation.ts';
+import {
+  normaliseAppendRequest,
+  prepareProcessEventAppend,
+  refuseMalformedScope,
+  terminalReplayKey,
+} from './append.ts';
+import { decodeAwaitOutput, decodeDescriptor, decodeExternalRef, decodeScope, normaliseInput } from './decode.ts';
+import { HandleGrants } from './grants.ts';
+import { ProcessLeases } from './leases.ts';
+import { isTerminal, statusAwaitOutput, terminalEventTypeFor } from './model.ts';
+import { prepareProcessRegistration, refuseMalformed } from './registration.ts';
+import { ProcessRows, unknownProcess } from './rows.ts';
+import { PROCESS_SCHEMA } from './schema.ts';
+import { PROCESS_LEASE_SCHEMA_VERSION } from './types.ts';
+import type {
+  ProcessAwaitOutput,
+  ProcessEvent,
+  ProcessEventAppendRequest,
+  ProcessEventAppendResult,
+  ProcessExternalRef,
+  ProcessHandleDescriptor,
+  ProcessHandleGrant,
+  ProcessHandleGrantEntry,
+  ProcessLease,
+  ProcessLeaseCompletion,
+  ProcessRecord,
+  ProcessRegistration,
+  ProcessRegistry,
+  ProcessScope,
+  ProcessSessionDeleteReport,
+} from './types.ts';
+import { ChangeNotifier } from './waiters.ts';
+
+export const DEFAULT_PROCESS_POLL_INTERVAL_MS = 50;
+
+export interface SqliteProcessRegistryOptions {
+  /** Epoch milliseconds; read once per operation. Default `Date.now`. */
+  clock?: Clock;
+  /** Where corrupt rows are reported. Default: `console.warn`. */
+  logger?: Logger;
+  /** How often blocking reads re-check for writes made elsewhere. Default 50 ms. */
+  pollIntervalMs?: number;
+  /** Hashing codecs. Default: the connection's, else the portable ones. */
+  codecs?: Codecs;
+}
+
+export class SqliteProcessRegistry implements ProcessRegistry {
+  readonly #conn: SqliteConnection;
+  readonly #codecs: Codecs;
+  readonly #clock: Clock;
+  readonly #pollIntervalMs: number;
+  readonly #rows: ProcessRows;
+  readonly #grants: HandleGrants;
+  readonly #leases: ProcessLeases;
+  readonly #notifier = new ChangeNotifier();
+  #closed = false;
+
+  private constructor(conn: SqliteConnection, options: SqliteProcessRegistryOptions) {
+    const logger = options.logger ?? consoleLogger;
+    this.#conn = conn;
+    this.#codecs = options.codecs ?? conn.codecs ?? portableCodecs;
+    this.#clock = options.clock ?? systemClock;
+    this.#pollIntervalMs = options.pollIntervalMs ?? DEFAULT_PROCESS_POLL_INTERVAL_MS;
+    this.#rows = new ProcessRows(conn, logger);
+    this.#grants = new HandleGrants(conn, this.#rows, logger);
+    this.#leases = new ProcessLeases(conn, new TokenSource(this.#codecs));
+  }
+
+  /**
+   * Opens the registry on `conn`, creating its tables (schema component
+   * `process`, version 6) in an empty database. A database holding another
+   * version is refused with `SchemaVersionError` and left unchanged.
+   */
+  static async open(conn: SqliteConnection, options: SqliteProcessRegistryOptions = {}): Promise<SqliteProcessRegistry> {
+    const poll = options.pollIntervalMs;
+    if (poll !== undefined && (u64Problem(poll, 'pollIntervalMs') !== null || poll === 0)) {
+      throw new InvalidInputError(`pollIntervalMs must be a positive safe integer (got ${String(poll)})`);
+    }
+    ensureComponentSchema(conn, PROCESS_SCHEMA);
+    return new SqliteProcessRegistry(conn, options);
+  }
+
+  /** `'durable'` on a file-backed connection, `'inline'` in memory (spec decision 7). */
+  durabilityTier(): DurabilityTier {
+    return this.#conn.info.durability;
+  }
+
+  /** Stops every waiter (they reject) and refuses further calls. The connection stays open. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#notifier.close(closedError());
+    this.#rows.clearCache();
+  }
+
+  // -------------------------------------------------------------------------
+  // Registration and records
+  // -------------------------------------------------------------------------
+
+  async registerProcess(registration: ProcessRegistration): Promise<ProcessRecord> {
+    return this.#guard(() => {
+      const prepared = prepareProcessRegistration(registration, this.#codecs);
+      const { id } = prepared.registration;
+      const now = this.#clock();
+      return writeTransaction(this.#conn, () => {
+        const existing = this.#rows.load(id);
+        if (existing !== undefined) {
+          if (existing.registration_hash === prepared.registration_hash) return existing;
+          throw PluginError.session(
+            `process \`${id}\` registration hash conflict: existing ${existing.registration_hash}, new ${prepared.registration_hash}`,
+          );
+        }
+        const record: ProcessRecord = {
+          ...prepared.registration,
+          registration_hash: prepared.registration_hash,
+          created_at_ms: now,
+          updated_at_ms: now,
+          status: { state: 'running' },
+        };
+        this.#rows.insert(record);
+        return record;
+      });
+    });
+  }
+
+  async setExternalRef(processId: string, externalRef: ProcessExternalRef): Promise<ProcessRecord> {
+    return this.#guard(() => {
+      checkProcessId(processId);
+      const ref = normaliseInput('external ref', externalRef, decodeExternalRef);
+      const now = this.#clock();
+      return writeTransaction(this.#conn, () => {
+        const record: ProcessRecord = { ...this.#rows.require(processId), external_ref: ref, updated_at_ms: now };
+        this.#rows.save(record);
+        return record;
+      });
+    });
+  }
+
+  async getProcess(processId: string): Promise<ProcessRecord | undefined> {
+    return this.#guard(() => {
+      if (!isWellFormedId(processId)) return undefined;
+      try {
+        return this.#rows.load(processId);
+      } catch (error) {
+        // A corrupt row was logged by the decoder; the contract reads it as missing.
+        if (error instanceof PluginError) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async listNonTerminal(): Promise<ProcessRecord[]> {
+    return this.#guard(() => this.#rows.listRunning());
+  }
+
+  // -------------------------------------------------------------------------
+  // Handle grants
+  // -------------------------------------------------------------------------
+
+  async grantHandle(
+    owner: ProcessScope,
+    processId: string,
+    descriptor: ProcessHandleDescriptor,
+  ): Promise<ProcessHandleGrant> {
+    return this.#guard(() => {
+      const scope = checkScope(owner, 'owner scope');
+      checkProcessId(processId);
+      const clean = normaliseInput('descriptor', descriptor, decodeDescriptor);
+      writeTransaction(this.#conn, () => {
+        if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+        this.#grants.upsert(scope, processId, clean);
+      });
+      return { session_id: scope.session_id, process_id: processId, descriptor: clean };
+    });
+  }
+
+  async revokeHandle(owner: ProcessScope, processId: string): Promise<void> {
+    this.#guard(() => {
+      const scope = checkScope(owner, 'owner scope');
+      checkProcessId(processId);
+      writeTransaction(this.#conn, () => this.#grants.revoke(scope, processId));
+    });
+  }
+
+  async transferHandleGrants(from: ProcessScope, to: ProcessScope, processIds: readonly string[]): Promise<void> {
+    this.#guard(() => {
+      const fromScope = checkScope(from, 'source scope');
+      const toScope = checkScope(to, 'target scope');
+      if (!Array.isArray(processIds)) throw PluginError.session('process ids must be an array of strings');
+      processIds.forEach(checkProcessId);
+      // One transaction: a pid missing from the source undoes the pids moved before it.
+      writeTransaction(this.#conn, () => {
+        for (const processId of processIds) this.#grants.transfer(fromScope, toScope, processId);
+      });
+    });
+  }
+
+  async listHandleGrants(owner: ProcessScope): Promise<ProcessHandleGrantEntry[]> {
+    return this.#guard(() => this.#grants.listForScope(checkScope(owner, 'owner scope', true), false));
+  }
+
+  async listLiveHandleGrants(owner: ProcessScope): Promise<ProcessHandleGrantEntry[]> {
+    return this.#guard(() => this.#grants.listForScope(checkScope(owner, 'owner scope', true), true));
+  }
+
+  async hasHandleGrant(owner: ProcessScope, processId: string): Promise<boolean> {
+    return this.#guard(() => {
+      const scope = checkScope(owner, 'owner scope', true);
+      checkProcessId(processId);
+      return this.#grants.has(scope, processId);
+    });
+  }
+
+  async handleGrantsForProcess(processId: string): Promise<ProcessHandleGrant[]> {
+    return this.#guard(() => {
+      checkProcessId(processId);
+      return readTransaction(this.#conn, () => {
+        if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+        return this.#grants.forProcess(processId);
+      });
+    });
+  }
+
+  async deleteSessionProcessState(sessionId: string): Promise<ProcessSessionDeleteReport> {
+    return this.#guard(() => {
+      refuseMalformed(sessionId, 'session id', true);
+      return writeTransaction(this.#conn, () => {
+        const removed = this.#grants.forSession(sessionId);
+        const revoked = this.#grants.deleteSession(sessionId);
+        const cancel = new Set<string>();
+        const preserved = new Set<string>();
+        for (const [processId, record] of removed) {
+          if (isTerminal(record)) continue;
+          (this.#grants.countForProcess(processId) === 0 ? cancel : preserved).add(processId);
+        }
+        return {
+          session_id: sessionId,
+          revoked_handle_count: revoked,
+          deleted_wake_count: 0,
+          cancel_process_ids: [...cancel].sort(),
+          preserved_process_ids: [...preserved].sort(),
+        };
+      });
+    });
+  }
+
+  // -------------------------------------------------------------------------
+  // Events
+  // -------------------------------------------------------------------------
+
+  async appendEvent(processId: string, request: ProcessEventAppendRequest): Promise<ProcessEventAppendResult> {
+    const { result, appended } = this.#guard(() => {
+      checkProcessId(processId);
+      return this.#append(processId, normaliseAppendRequest(request));
+    });
+    // Waiters of this instance re-check now; others see the row on their next poll.
+    if (appended) this.#notifier.notify();
+    return result;
+  }
+
+  #append(processId: string, request: ProcessEventAppendRequest): { result: ProcessEventAppendResult; appended: boolean } {
+    const now = this.#clock();
+    return writeTransaction(this.#conn, () => {
+      const { record, next: sequence } = this.#rows.loadForAppend(processId);
+      const lookup = request.replay && this.#rows.eventByKey(processId, request.replay.key);
+      const prepared = prepareProcessEventAppend(record, request, sequence, lookup, now, this.#codecs);
+      const result: ProcessEventAppendResult = { event: prepared.event };
+      if (prepared.wake_delivery) result.wake_delivery = prepared.wake_delivery;
+      if (prepared.replayed) return { result, appended: false };
+      this.#rows.insertEvent(prepared.event, prepared.payload_hash, prepared.occurred_at_ms);
+      // Only a status change rewrites the record (re-read: the append path's
+      // copy may be cached); otherwise readers take updated_at_ms from this
+      // event (see `RECORD_TOUCHED_AT`).
+      if (prepared.status_update) {
+        this.#rows.save({ ...this.#rows.require(processId), updated_at_ms: now, status: prepared.status_update });
+      }
+      return { result, appended: true };
+    });
+  }
+
+  async eventsAfter(processId: string, afterSequence: U64): Promise<ProcessEvent[]> {
+    return this.#guard(() => this.#eventsAfter(processId, afterSequence));
+  }
+
+  #eventsAfter(processId: string, afterSequence: U64): ProcessEvent[] {
+    checkProcessId(processId);
+    checkSequence(afterSequence, 'after sequence');
+    return readTransaction(this.#conn, () => {
+      if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+      return this.#rows.eventsAfter(processId, afterSequence);
+    });
+  }
+
+  async wakeEventsAfter(processId: string, afterSequence: U64): Promise<ProcessEvent[]> {
+    return this.#guard(() => {
+      checkProcessId(processId);
+      checkSequence(afterSequence, 'after sequence');
+      return readTransaction(this.#conn, () => {
+        const acked = this.#rows.ackedSequences(processId);
+        return this.#eventsAfter(processId, afterSequence).filter(
+          (event) => event.semantics.wake !== undefined && !acked.has(event.sequence),
+        );
+      });
+    });
+  }
+
+  async ackWake(processId: string, sequence: U64): Promise<void> {
+    this.#guard(() => {
+      checkProcessId(processId);
+      checkSequence(sequence, 'sequence');
+      writeTransaction(this.#conn, () => {
+        if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+        this.#rows.ack(processId, sequence);
+      });
+    });
+  }
+
+  async waitEventAfter(
+    processId: string,
+    eventType: string,
+    afterSequence: U64,
+    signal?: AbortSignal,
+  ): Promise<ProcessEvent> {
+    this.#guard(() => {
+      checkProcessId(processId);
+      refuseMalformed(eventType, 'event type', true);
+      checkSequence(afterSequence, 'after sequence');
+    });
+    return this.#notifier.waitUntil(
+      () =>
+        this.#guard(() =>
+          readTransaction(this.#conn, () => {
+            if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+            return this.#rows.firstOfTypeAfter(processId, eventType, afterSequence);
+          }),
+        ),
+      { pollIntervalMs: this.#pollIntervalMs, signal },
+    );
+  }
+
+  async awaitProcess(processId: string, signal?: AbortSignal): Promise<ProcessAwaitOutput> {
+    this.#guard(() => checkProcessId(processId));
+    return this.#notifier.waitUntil(
+      () => this.#guard(() => statusAwaitOutput(this.#rows.require(processId).status)),
+      { pollIntervalMs: this.#pollIntervalMs, signal },
+    );
+  }
+
+  /**
+   * Appends the core terminal event matching the output's kind under the
+   * deterministic key `process:{pid}:terminal:{type}`: completing twice with
+   * the same output is a replay, with another output a conflict.
+   */
+  async completeProcess(processId: string, output: ProcessAwaitOutput): Promise<ProcessRecord> {
+    const clean = this.#guard(() => normaliseInput('await output', output, (value) => decodeAwaitOutput(value, 'await_output')));
+    const eventType = terminalEventTypeFor(clean);
+    await this.appendEvent(processId, {
+      event_type: eventType,
+      payload: { await_output: clean },
+      replay: { key: terminalReplayKey(processId, eventType) },
+    });
+    return this.#guard(() => {
+      const record = this.#rows.load(processId);
+      if (record === undefined) throw PluginError.session(`unknown process \`${processId}\` after terminal event`);
+      return record;
+    });
+  }
+
+  // -------------------------------------------------------------------------
+  // Leases
+  // -------------------------------------------------------------------------
+
+  async claimProcessLease(processId: string, ownerId: string, leaseTtlMs: U64): Promise<ProcessLease> {
+    return this.#guard(() => {
+      checkProcessId(processId);
+      refuseMalformed(ownerId, 'lease owner id');
+      checkSequence(leaseTtlMs, 'lease ttl ms');
+      const now = this.#clock();
+      return writeTransaction(this.#conn, () => {
+        // The terminal status is not checked: callers re-read the record after claiming.
+        if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+        return this.#leases.claim(processId, ownerId, leaseTtlMs, now);
+      });
+    });
+  }
+
+  async renewProcessLease(lease: ProcessLease, leaseTtlMs: U64): Promise<ProcessLease> {
+    return this.#guard(() => {
+      const clean = checkLease(lease);
+      checkSequence(leaseTtlMs, 'lease ttl ms');
+      const now = this.#clock();
+      return writeTransaction(this.#conn, () => this.#leases.renew(clean, leaseTtlMs, now));
+    });
+  }
+
+  async completeProcessLease(completion: ProcessLeaseCompletion): Promise<void> {
+    this.#guard(() => {
+      if (typeof completion !== 'object' || completion === null) {
+        throw PluginError.session('a lease completion must be an object');
+      }
+      checkProcessId(completion.process_id);
+      refuseMalformed(completion.lease_token, 'lease token', true);
+      writeTransaction(this.#conn, () =>
+        this.#leases.release({ process_id: completion.process_id, lease_token: completion.lease_token }),
+      );
+    });
+  }
+
+  // -------------------------------------------------------------------------
+
+  /** Runs a synchronous body; driver and other non-contract errors become `PluginError.session`. */
+  #guard<T>(body: () => T): T {
+    if (this.#closed) throw closedError();
+    try {
+      return body();
+    } catch (error) {
+      if (error instanceof PluginError) throw error;
+      throw PluginError.session(error instanceof Error ? error.message : String(error), error);
+    }
+  }
+}
+
+function closedError(): PluginError {
+  return PluginError.session('process registry is closed');
+}
+
+function isWellFormedId(value: unknown): value is string {
+  return typeof value === 'string' && !value.includes('\0') && value.isWellFormed();
+}
+
+/** Process ids may be empty here (an empty id is simply unknown), but must be well-formed strings. */
+function checkProcessId(processId: unknown): asserts processId is string {
+  if (typeof processId !== 'string') throw PluginError.session('process id must be a string');
+  refuseMalformed(processId, 'process id', true);
+}
+
+function checkSequence(value: unknown, what: string): asserts value is U64 {
+  const problem = u64Problem(value, what);
+  if (problem !== null) throw PluginError.session(problem);
+}
+
+/**
+ * A normalised scope. Writes refuse an empty session id; reads
+ * (`readOnly`) accept it, since such a scope simply holds nothing.
+ */
+function checkScope(scope: ProcessScope, what: string, readOnly = false): ProcessScope {
+  const clean = normaliseInput(what, scope, (value) => decodeScope(value, what.replaceAll(' ', '_')));
+  if (readOnly) {
+    refuseMalformed(clean.session_id, `${what} session id`, true);
+    if (clean.agent_frame_id !== undefined) refuseMalformed(clean.agent_frame_id, `${what} agent frame id`, true);
+  } else {
+    refuseMalformedScope(clean, what);
+  }
+  return clean;
+}
+
+function checkLease(lease: ProcessLease): ProcessLease {
+  if (typeof lease !== 'object' || lease === null) throw PluginError.session('a process lease must be an object');
+  checkProcessId(lease.process_id);
+  refuseMalformed(lease.lease_token, 'lease token', true);
+  refuseMalformed(lease.owner_id, 'lease owner id', true);
+  checkSequence(lease.fencing_token, 'fencing token');
+  checkSequence(lease.claimed_at_epoch_ms, 'claimed_at_epoch_ms');
+  checkSequence(lease.expires_at_epoch_ms, 'expires_at_epoch_ms');
+  return {
+    schema_version: PROCESS_LEASE_SCHEMA_VERSION,
+    process_id: lease.process_id,
+    owner_id: lease.owner_id,
+    lease_token: lease.lease_token,
+    fencing_token: lease.fencing_token,
+    claimed_at_epoch_ms: lease.claimed_at_epoch_ms,
+    expires_at_epoch_ms: lease.expires_at_epoch_ms,
+  };
+}
