@@ -4,3 +4,7 @@
  */
 export { deleteSqlJsDatabase, hasSqlJsDatabase, openSqlJs } from './drivers/sqljs/connection.ts';
 export type { SqlJsConnection, SqlJsOptions, SqlJsPersistence } from './drivers/sqljs/connection.ts';
+
+// ---- Session store factory (area: session) ----
+export { SqlJsSessionStoreFactory } from './drivers/sqljs/session-factory.ts';
+export type { SqlJsSessionStoreFactoryOptions } from './drivers/sqljs/session-factory.ts';

@@ -13,9 +13,31 @@ export const nodeCodecs: Codecs = Object.freeze({
     return hash('sha256', data, 'hex');
   },
   deflate(data: Uint8Array): Uint8Array {
-    return deflateSync(data, { level: 6 });
+    return plain(deflateSync(data, { level: 6, windowBits: windowBitsFor(data.length) }));
   },
   inflate(data: Uint8Array): Uint8Array {
-    return inflateSync(data);
+    return plain(inflateSync(data));
   },
 });
+
+/**
+ * The smallest window that still reaches every earlier byte of the input (a
+ * match can reach back `window - 262` bytes), so the compressed data is the
+ * same as with the default 32 KiB window; a small window is much cheaper to
+ * set up, which dominates for blobs of a few KiB. The stream header records
+ * the window size, and every inflater accepts it.
+ */
+function windowBitsFor(length: number): number {
+  let bits = 9;
+  while (bits < 15 && 1 << bits < length + 262) bits++;
+  return bits;
+}
+
+/**
+ * A plain `Uint8Array` view of a `Buffer` (no copy). Bytes handed to callers
+ * are `Uint8Array`s on every runtime; a `Buffer` would also leak into values
+ * decoded from it (its `subarray` returns Buffers).
+ */
+function plain(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}

@@ -1,0 +1,96 @@
+/**
+ * The attachment write-ahead manifest (`contract-session.md` §2.8).
+ *
+ * Before attachment bytes are written anywhere, an *intent* row is recorded;
+ * when a turn commit (or `commitRefs`) makes the attachment reachable, the row
+ * is stamped `committed_at_ms`. Rows still uncommitted after a while are what
+ * a host's attachment sweep may delete. The methods are synchronous because
+ * `AttachmentStore.put` is, and both drivers are.
+ */
+import type { SqliteConnection } from '../driver/types.ts';
+import type { Logger } from '../logger.ts';
+import type { EpochMs } from '../model/json.ts';
+
+/** Lowercase hex SHA-256 of the attachment bytes (see `contentId`). */
+export type AttachmentId = string;
+
+export interface AttachmentIntent {
+  attachment_id: AttachmentId;
+  session_id: string;
+  /** `sha256:{attachment_id}` as written by `SessionScopedAttachmentStore`. */
+  canonical_uri: string;
+  intent_at_epoch_ms: EpochMs;
+}
+
+export interface AttachmentManifestEntry extends AttachmentIntent {
+  committed_at_epoch_ms: EpochMs | null;
+}
+
+export interface AttachmentManifest {
+  /** Idempotent: the first intent for an id wins. */
+  recordIntent(intent: AttachmentIntent): void;
+  /** Stamps the ids of this session as committed (the first stamp wins). Unknown ids are ignored. */
+  commitRefs(sessionId: string, attachmentIds: readonly AttachmentId[]): void;
+  /** Uncommitted rows with `intent_at <= olderThanEpochMs`, oldest first, across every session. */
+  listUncommitted(olderThanEpochMs: EpochMs): AttachmentManifestEntry[];
+  /** Deletes the row; a missing row is a no-op. */
+  forget(attachmentId: AttachmentId): void;
+}
+
+/** A manifest that keeps nothing: every call succeeds and nothing is ever listed. */
+export const NOOP_ATTACHMENT_MANIFEST: AttachmentManifest = Object.freeze({
+  recordIntent(): void {},
+  commitRefs(): void {},
+  listUncommitted(): AttachmentManifestEntry[] {
+    return [];
+  },
+  forget(): void {},
+});
+
+const INSERT_INTENT =
+  'INSERT INTO attachment_manifest (attachment_id, session_id, canonical_uri, intent_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT(attachment_id) DO NOTHING';
+const STAMP_COMMITTED =
+  'UPDATE attachment_manifest SET committed_at_ms = COALESCE(committed_at_ms, ?) WHERE attachment_id = ? AND session_id = ?';
+const SELECT_UNCOMMITTED =
+  'SELECT attachment_id, session_id, canonical_uri, intent_at_ms FROM attachment_manifest WHERE committed_at_ms IS NULL AND intent_at_ms <= ? ORDER BY intent_at_ms, attachment_id';
+const DELETE_ENTRY = 'DELETE FROM attachment_manifest WHERE attachment_id = ?';
+
+export function insertAttachmentIntent(conn: SqliteConnection, intent: AttachmentIntent): void {
+  conn.run(INSERT_INTENT, [intent.attachment_id, intent.session_id, intent.canonical_uri, intent.intent_at_epoch_ms]);
+}
+
+/** Used by `commitRefs` and inside `commitRuntimeState` (step 12). */
+export function stampAttachmentsCommitted(
+  conn: SqliteConnection,
+  sessionId: string,
+  attachmentIds: readonly AttachmentId[],
+  now: EpochMs,
+): void {
+  for (const id of attachmentIds) conn.run(STAMP_COMMITTED, [now, id, sessionId]);
+}
+
+export function selectUncommittedAttachments(
+  conn: SqliteConnection,
+  logger: Logger,
+  olderThanEpochMs: EpochMs,
+): AttachmentManifestEntry[] {
+  const entries: AttachmentManifestEntry[] = [];
+  for (const row of conn.all<Record<string, unknown>>(SELECT_UNCOMMITTED, [olderThanEpochMs])) {
+    const { attachment_id, session_id, canonical_uri, intent_at_ms } = row;
+    if (
+      typeof attachment_id !== 'string' ||
+      typeof session_id !== 'string' ||
+      typeof canonical_uri !== 'string' ||
+      typeof intent_at_ms !== 'number'
+    ) {
+      logger.warn('attachment manifest row has the wrong shape; skipping it', { attachment_id });
+      continue;
+    }
+    entries.push({ attachment_id, session_id, canonical_uri, intent_at_epoch_ms: intent_at_ms, committed_at_epoch_ms: null });
+  }
+  return entries;
+}
+
+export function deleteAttachmentEntry(conn: SqliteConnection, attachmentId: AttachmentId): void {
+  conn.run(DELETE_ENTRY, [attachmentId]);
+}

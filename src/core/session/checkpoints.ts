@@ -1,0 +1,102 @@
+/**
+ * Checkpoints as content-addressed blobs: each snapshot value (tool state,
+ * plugin snapshot, execution state) is a msgpack blob with its descriptor,
+ * and the manifest that names them is itself a blob whose ref is the
+ * checkpoint ref. Equal content gives equal refs, so an unchanged turn
+ * reproduces the same checkpoint ref and stores nothing new.
+ */
+import { insertArtifactBlob, lookupBlob, type BlobRef } from '../blobs/blob-table.ts';
+import { BlobDescriptors } from '../blobs/descriptor.ts';
+import { decodeMsgpack, encodeMsgpack } from '../codec/msgpack.ts';
+import type { StoreContext } from './context.ts';
+import { decodePluginSnapshot, decodeSessionCheckpoint, decodeToolState, encodeSessionCheckpoint } from './codecs.ts';
+import type { HydratedSessionCheckpoint, SessionCheckpoint, StoredSessionCheckpoint } from './records.ts';
+import { expectBytes, messageOf } from './shape.ts';
+
+const TOOL_STATE = BlobDescriptors.toolStateSnapshot();
+const PLUGIN_SNAPSHOT = BlobDescriptors.pluginSessionSnapshot();
+const EXECUTION_STATE = BlobDescriptors.executionStateSnapshot();
+const MANIFEST = BlobDescriptors.checkpointManifest();
+
+/**
+ * Stores the snapshot values that are present (the others keep their
+ * passthrough refs, which are not checked) and then the manifest. Runs inside
+ * the caller's write transaction.
+ */
+export function storeCheckpoint(ctx: StoreContext, checkpoint: HydratedSessionCheckpoint): StoredSessionCheckpoint {
+  const store = (descriptor: typeof TOOL_STATE, value: unknown): BlobRef =>
+    insertArtifactBlob(ctx, ctx.profile, descriptor, encodeMsgpack(value));
+  const toolRef = checkpoint.tool_state !== null ? store(TOOL_STATE, checkpoint.tool_state) : checkpoint.tool_state_ref;
+  const pluginRef =
+    checkpoint.plugin_snapshot !== null ? store(PLUGIN_SNAPSHOT, checkpoint.plugin_snapshot) : checkpoint.plugin_snapshot_ref;
+  const executionRef =
+    checkpoint.execution_state !== null ? store(EXECUTION_STATE, checkpoint.execution_state) : checkpoint.execution_state_ref;
+  const manifest: SessionCheckpoint = { turn_state: checkpoint.turn_state };
+  if (toolRef !== null) manifest.tool_state_ref = toolRef;
+  if (pluginRef !== null) manifest.plugin_snapshot_ref = pluginRef;
+  if (checkpoint.plugin_snapshot_revision !== null) manifest.plugin_snapshot_revision = checkpoint.plugin_snapshot_revision;
+  if (executionRef !== null) manifest.execution_state_ref = executionRef;
+  const checkpointRef = store(MANIFEST, encodeSessionCheckpoint(manifest));
+  return { checkpoint_ref: checkpointRef, manifest };
+}
+
+export type ManifestLookup =
+  | { readonly status: 'missing' }
+  | { readonly status: 'ok'; readonly manifest: SessionCheckpoint }
+  | { readonly status: 'corrupt'; readonly reason: string };
+
+/** Reads and decodes a manifest blob, telling missing from corrupt (GC must know the difference). */
+export function lookupManifest(ctx: StoreContext, ref: BlobRef): ManifestLookup {
+  const found = lookupBlob(ctx, ref);
+  if (found.status !== 'ok') return found;
+  try {
+    return { status: 'ok', manifest: decodeSessionCheckpoint(decodeMsgpack(found.content), 'manifest') };
+  } catch (error) {
+    return { status: 'corrupt', reason: `not a checkpoint manifest: ${messageOf(error)}` };
+  }
+}
+
+/**
+ * The manifest with its snapshot values. A missing or corrupt manifest gives
+ * `null`; a missing or corrupt snapshot gives `null` for that value with its
+ * ref kept. Both are logged: a live ref whose blob is gone is a bug.
+ */
+export function hydrateCheckpoint(ctx: StoreContext, ref: BlobRef): HydratedSessionCheckpoint | null {
+  const found = lookupManifest(ctx, ref);
+  if (found.status !== 'ok') {
+    ctx.logger.warn(`checkpoint manifest is ${found.status}; reading it as missing`, {
+      ref,
+      ...(found.status === 'corrupt' ? { reason: found.reason } : {}),
+    });
+    return null;
+  }
+  const { manifest } = found;
+  return {
+    turn_state: manifest.turn_state,
+    tool_state_ref: manifest.tool_state_ref ?? null,
+    tool_state: readTyped(ctx, manifest.tool_state_ref, decodeToolState),
+    plugin_snapshot_ref: manifest.plugin_snapshot_ref ?? null,
+    plugin_snapshot: readTyped(ctx, manifest.plugin_snapshot_ref, decodePluginSnapshot),
+    plugin_snapshot_revision: manifest.plugin_snapshot_revision ?? null,
+    execution_state_ref: manifest.execution_state_ref ?? null,
+    execution_state: readTyped(ctx, manifest.execution_state_ref, expectBytes),
+  };
+}
+
+function readTyped<T>(ctx: StoreContext, ref: BlobRef | undefined, decode: (value: unknown, path: string) => T): T | null {
+  if (ref === undefined) return null;
+  const found = lookupBlob(ctx, ref);
+  if (found.status !== 'ok') {
+    ctx.logger.warn(`checkpoint snapshot blob is ${found.status}; reading it as missing`, {
+      ref,
+      ...(found.status === 'corrupt' ? { reason: found.reason } : {}),
+    });
+    return null;
+  }
+  try {
+    return decode(decodeMsgpack(found.content), 'snapshot');
+  } catch (error) {
+    ctx.logger.warn('checkpoint snapshot blob does not decode; reading it as missing', { ref, reason: messageOf(error) });
+    return null;
+  }
+}

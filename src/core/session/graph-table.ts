@@ -1,0 +1,158 @@
+/**
+ * The `graph_nodes` table. Each node is one row: its id, its parent id in a
+ * real column (the active-path walk joins on columns, spec decision 15), its
+ * JSON, and a tombstone flag. Tombstoned rows are invisible to every read
+ * until `vacuum` deletes them.
+ */
+import { stringifyJsonRow } from '../codec/json-bytes.ts';
+import { isConstraintError } from '../driver/errors.ts';
+import type { SqliteConnection } from '../driver/types.ts';
+import { StoreError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { decodeNode } from './codecs.ts';
+import type { SessionNodeRecord } from './model.ts';
+import { messageOf } from './shape.ts';
+
+/**
+ * The longest active path a read returns. The walk also stops on a parent
+ * cycle (the recursive CTE uses `UNION`, so a revisited row ends it); the cap
+ * bounds the work on a pathological chain.
+ */
+export const MAX_ACTIVE_PATH_LENGTH = 1_000_000;
+
+const INSERT_NODE = 'INSERT INTO graph_nodes (node_id, parent_node_id, node_json) VALUES (?, ?, ?)';
+const DELETE_ALL = 'DELETE FROM graph_nodes';
+const SELECT_LIVE = 'SELECT node_json FROM graph_nodes WHERE tombstoned = 0 ORDER BY seq';
+const SELECT_LIVE_NODE = 'SELECT node_json FROM graph_nodes WHERE node_id = ? AND tombstoned = 0';
+const COUNT_LIVE = 'SELECT COUNT(*) AS n FROM graph_nodes WHERE tombstoned = 0';
+const TOMBSTONE = 'UPDATE graph_nodes SET tombstoned = 1 WHERE node_id = ? AND tombstoned = 0';
+const VACUUM = 'DELETE FROM graph_nodes WHERE tombstoned = 1';
+// The anchor is the live leaf; each step joins the parent by the unique
+// node_id index. `UNION` (not `UNION ALL`) drops a row already produced, so a
+// parent cycle ends the walk; LIMIT caps its length. Bodies are fetched by
+// rowid afterwards, so the walk itself handles three short columns per node.
+export const SELECT_ACTIVE_PATH = `
+WITH RECURSIVE chain(seq, node_id, parent_node_id) AS (
+  SELECT seq, node_id, parent_node_id FROM graph_nodes WHERE node_id = ? AND tombstoned = 0
+  UNION
+  SELECT g.seq, g.node_id, g.parent_node_id
+    FROM chain JOIN graph_nodes g ON g.node_id = chain.parent_node_id
+   WHERE g.tombstoned = 0
+  LIMIT ?
+)
+SELECT g.node_id, g.parent_node_id, g.node_json FROM chain JOIN graph_nodes g ON g.seq = chain.seq`;
+
+/** Inserts nodes in order. A node id that exists (even tombstoned) is refused and nothing is kept. */
+export function insertNodes(conn: SqliteConnection, nodes: readonly SessionNodeRecord[]): void {
+  for (const node of nodes) {
+    try {
+      conn.run(INSERT_NODE, [node.node_id, node.parent_node_id ?? null, stringifyJsonRow(node)]);
+    } catch (error) {
+      if (isConstraintError(error)) {
+        throw StoreError.backend(`session node \`${node.node_id}\` already exists: ${error.message}`, error);
+      }
+      throw error;
+    }
+  }
+}
+
+/** Deletes every row (tombstones included) and inserts `nodes`. */
+export function replaceAllNodes(conn: SqliteConnection, nodes: readonly SessionNodeRecord[]): void {
+  conn.run(DELETE_ALL);
+  insertNodes(conn, nodes);
+}
+
+/** Counts live rows with a full scan; only used where no maintained count exists. */
+export function countLiveNodes(conn: SqliteConnection): number {
+  return conn.get<{ n: number }>(COUNT_LIVE)!.n;
+}
+
+/** Every live node in insertion order; rows that do not decode are skipped and logged. */
+export function loadLiveNodes(conn: SqliteConnection, logger: Logger): SessionNodeRecord[] {
+  const nodes: SessionNodeRecord[] = [];
+  for (const row of conn.all<{ node_json: unknown }>(SELECT_LIVE)) {
+    const node = parseNodeRow(row.node_json, logger);
+    if (node !== null) nodes.push(node);
+  }
+  return nodes;
+}
+
+export function loadLiveNode(conn: SqliteConnection, logger: Logger, nodeId: string): SessionNodeRecord | null {
+  const row = conn.get<{ node_json: unknown }>(SELECT_LIVE_NODE, [nodeId]);
+  return row === undefined ? null : parseNodeRow(row.node_json, logger);
+}
+
+/**
+ * The live ancestors of `leaf`, root first, read without touching the rest of
+ * the graph. The walk stops at the first missing or tombstoned ancestor.
+ * Rows that do not decode are skipped (the chain still continues, since it
+ * follows the parent column).
+ */
+export function loadActivePathNodes(conn: SqliteConnection, logger: Logger, leaf: string): SessionNodeRecord[] {
+  const rows = conn.all<PathRow>(SELECT_ACTIVE_PATH, [leaf, MAX_ACTIVE_PATH_LENGTH]);
+  if (rows.length === 0) return [];
+  if (rows.length >= MAX_ACTIVE_PATH_LENGTH) {
+    logger.warn('active path reached the length cap; older ancestors are left out', { leaf, cap: MAX_ACTIVE_PATH_LENGTH });
+  }
+  const chain = leafFirst(rows, leaf);
+  const top = chain[chain.length - 1]!;
+  if (top.parent_node_id !== null && chain.some((row) => row.node_id === top.parent_node_id)) {
+    logger.warn('active path has a parent cycle; the walk stopped at the repeat', { leaf });
+  }
+  const nodes: SessionNodeRecord[] = [];
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const node = parseNodeRow(chain[i]!.node_json, logger);
+    if (node !== null) nodes.push(node);
+  }
+  return nodes;
+}
+
+interface PathRow {
+  node_id: string;
+  parent_node_id: string | null;
+  node_json: unknown;
+}
+
+/**
+ * The walked rows from the leaf up. SQL does not promise an output order;
+ * SQLite emits the walk leaf first, so check that cheaply and rebuild the
+ * chain from the links only when it does not hold.
+ */
+function leafFirst(rows: PathRow[], leaf: string): PathRow[] {
+  if (rows[0]!.node_id === leaf && rows.every((row, i) => i === 0 || rows[i - 1]!.parent_node_id === row.node_id)) {
+    return rows;
+  }
+  const byId = new Map<string, PathRow>();
+  for (const row of rows) byId.set(row.node_id, row);
+  const chain: PathRow[] = [];
+  const seen = new Set<string>();
+  let current = byId.get(leaf);
+  while (current !== undefined && !seen.has(current.node_id)) {
+    seen.add(current.node_id);
+    chain.push(current);
+    current = current.parent_node_id === null ? undefined : byId.get(current.parent_node_id);
+  }
+  return chain;
+}
+
+/** Marks live nodes as tombstoned; returns how many changed. Unknown ids are ignored. */
+export function tombstoneNodeIds(conn: SqliteConnection, ids: readonly string[]): number {
+  let changed = 0;
+  for (const id of ids) changed += conn.run(TOMBSTONE, [id]).changes;
+  return changed;
+}
+
+/** Deletes tombstoned rows; returns how many. */
+export function deleteTombstoned(conn: SqliteConnection): number {
+  return conn.run(VACUUM).changes;
+}
+
+function parseNodeRow(json: unknown, logger: Logger): SessionNodeRecord | null {
+  try {
+    if (typeof json !== 'string') throw new Error('node_json is not TEXT');
+    return decodeNode(JSON.parse(json), 'node');
+  } catch (error) {
+    logger.warn('session node row does not decode; skipping it', { reason: messageOf(error) });
+    return null;
+  }
+}

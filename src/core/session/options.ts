@@ -1,0 +1,58 @@
+/** Options of `Store.open`, checked once with clear messages. */
+import { isBlobProfile, type BuiltinBlobProfile } from '../blobs/profile.ts';
+import type { Codecs } from '../codec/codecs.ts';
+import type { ConnectionInfo } from '../driver/types.ts';
+import { InvalidInputError } from '../errors.ts';
+import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
+import { u64Problem } from '../validation.ts';
+
+export interface StoreGcPolicy {
+  /** Run `gcUnreachable` after every n-th successful commit; `null` (default) never. */
+  autoRunEveryCommits: number | null;
+}
+
+export interface StoreOptions {
+  /** Default `Balanced` for file-backed connections, `LowLatency` for in-memory ones. */
+  blobProfile?: BuiltinBlobProfile;
+  gcPolicy?: StoreGcPolicy;
+  /** Epoch milliseconds; read once per operation. Default `Date.now`. */
+  clock?: Clock;
+  /** Where corrupt rows and auto-GC failures are reported. Default: `console.warn`. */
+  logger?: Logger;
+  /** Default: the connection's codecs, else the portable ones. */
+  codecs?: Codecs;
+}
+
+export interface ResolvedStoreOptions {
+  readonly blobProfile: BuiltinBlobProfile;
+  readonly autoGcEvery: number | null;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly codecs: Codecs | undefined;
+}
+
+export function resolveStoreOptions(options: StoreOptions, info: ConnectionInfo): ResolvedStoreOptions {
+  if (typeof options !== 'object' || options === null) throw new InvalidInputError('StoreOptions must be an object');
+  const { blobProfile, gcPolicy, clock, logger, codecs } = options;
+  if (blobProfile !== undefined && !isBlobProfile(blobProfile)) {
+    throw new InvalidInputError(`blobProfile must be 'LowLatency', 'Balanced' or 'Compact' (got ${String(blobProfile)})`);
+  }
+  let autoGcEvery: number | null = null;
+  if (gcPolicy !== undefined) {
+    const every = gcPolicy?.autoRunEveryCommits;
+    if (every !== null) {
+      const problem = u64Problem(every, 'gcPolicy.autoRunEveryCommits');
+      if (problem !== null) throw new InvalidInputError(problem);
+      autoGcEvery = every;
+    }
+  }
+  if (clock !== undefined && typeof clock !== 'function') throw new InvalidInputError('clock must be a function');
+  if (logger !== undefined && typeof logger?.warn !== 'function') throw new InvalidInputError('logger must have a warn method');
+  return {
+    blobProfile: blobProfile ?? (info.memory ? 'LowLatency' : 'Balanced'),
+    autoGcEvery,
+    clock: clock ?? systemClock,
+    logger: logger ?? consoleLogger,
+    codecs,
+  };
+}

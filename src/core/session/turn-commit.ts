@@ -1,0 +1,291 @@
+/**
+ * Building `RuntimeCommit`s, and the turn-commit hash that makes a turn's
+ * final commit idempotent (`contract-session.md` §1.12, §2.4.3).
+ *
+ * The builders are plain functions over plain records: each returns a new
+ * commit and never mutates its input.
+ *
+ * ```ts
+ * let commit = persistedStateWithGraphCommit(state, graphDelta.append(nodes, leaf), usage);
+ * commit = completingQueueClaim(commit, claimCompletion(claim));
+ * commit = stampTurnCommit(commit, turnId);           // hash computed here
+ * const result = await store.commitRuntimeState(commit);
+ * state = applyCommitResult(state, result);
+ * ```
+ */
+import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
+import { portableCodecs, type Codecs } from '../codec/codecs.ts';
+import { StoreError } from '../errors.ts';
+import type { U64 } from '../model/json.ts';
+import type { QueuedWorkCompletion } from '../queue/types.ts';
+import { decodeRuntimeCommit } from './codecs.ts';
+import { SessionGraph } from './graph.ts';
+import type {
+  AgentFrameId,
+  AgentFrameRecord,
+  BlobRef,
+  ModelSpec,
+  PluginSessionSnapshot,
+  PromptUsage,
+  ProtocolTurnOptions,
+  SessionGraphData,
+  SessionNodeRecord,
+  TokenLedgerEntry,
+  TokenUsage,
+  ToolState,
+} from './model.ts';
+import type {
+  GraphCommitDelta,
+  HydratedSessionCheckpoint,
+  PersistedSessionRead,
+  RuntimeCommit,
+  RuntimeCommitResult,
+  RuntimeTurnCommitStamp,
+} from './records.ts';
+import { messageOf } from './shape.ts';
+
+/**
+ * The slice of the runtime's session state a commit is built from. Hosts
+ * that run their own agent loop keep one of these per session.
+ */
+export interface RuntimeSessionState {
+  session_id: string;
+  policy: { provider_id: string; model: ModelSpec; [extra: string]: unknown };
+  agent_frames: AgentFrameRecord[];
+  /** `''` when unset. */
+  current_agent_frame_id: AgentFrameId;
+  session_graph: SessionGraph | SessionGraphData;
+  turn_index: U64;
+  token_usage: TokenUsage;
+  last_prompt_usage?: PromptUsage | null;
+  protocol_turn_options: ProtocolTurnOptions;
+  checkpoint_ref?: BlobRef | null;
+  tool_state_ref?: BlobRef | null;
+  tool_state_snapshot?: ToolState | null;
+  plugin_snapshot_ref?: BlobRef | null;
+  plugin_snapshot_revision?: U64 | null;
+  plugin_snapshot?: PluginSessionSnapshot | null;
+  execution_state_ref?: BlobRef | null;
+  execution_state_snapshot?: Uint8Array | null;
+  /** `null` before the first commit. */
+  head_revision: U64 | null;
+  /** Set when the graph changed in a way an append cannot express; the next commit replaces it. */
+  graph_replace_required: boolean;
+}
+
+/** Constructors for the three graph deltas. */
+export const graphDelta = Object.freeze({
+  unchanged: (leafNodeId: string | null): GraphCommitDelta => ({ Unchanged: { leaf_node_id: leafNodeId } }),
+  append: (nodes: readonly SessionNodeRecord[], leafNodeId: string | null): GraphCommitDelta => ({
+    Append: { nodes: [...nodes], leaf_node_id: leafNodeId },
+  }),
+  replaceFull: (graph: SessionGraph | SessionGraphData): GraphCommitDelta => ({ ReplaceFull: graphData(graph) }),
+});
+
+/** A commit of the whole state: the graph is replaced before the first commit or when required, else unchanged. */
+export function persistedStateCommit(state: RuntimeSessionState, usageDeltas: readonly TokenLedgerEntry[] = []): RuntimeCommit {
+  const graph =
+    state.graph_replace_required || state.head_revision === null
+      ? graphDelta.replaceFull(state.session_graph)
+      : graphDelta.unchanged(leafOf(state.session_graph));
+  return persistedStateWithGraphCommit(state, graph, usageDeltas);
+}
+
+/** A commit of the state with an explicit graph delta (an append, a branch switch, …). */
+export function persistedStateWithGraphCommit(
+  state: RuntimeSessionState,
+  graph: GraphCommitDelta,
+  usageDeltas: readonly TokenLedgerEntry[] = [],
+): RuntimeCommit {
+  return {
+    session_id: state.session_id,
+    expected_head_revision: state.head_revision,
+    config: { provider_id: state.policy.provider_id.trim(), model: state.policy.model },
+    agent_frames: [...state.agent_frames],
+    current_agent_frame_id: state.current_agent_frame_id,
+    graph,
+    checkpoint: checkpointOf(state),
+    usage_deltas: [...usageDeltas],
+    turn_commit: null,
+    completed_queue_claims: [],
+    committed_attachment_ids: [],
+  };
+}
+
+export function turnCommitStamp(sessionId: string, turnId: string, turnCommitHash: string): RuntimeTurnCommitStamp {
+  return { session_id: sessionId, turn_id: turnId, turn_commit_hash: turnCommitHash };
+}
+
+export function withTurnCommit(commit: RuntimeCommit, stamp: RuntimeTurnCommitStamp): RuntimeCommit {
+  return { ...commit, turn_commit: stamp };
+}
+
+/** Stamps the commit as the final commit of `turnId`, hashing it now (after every other builder). */
+export function stampTurnCommit(commit: RuntimeCommit, turnId: string, codecs: Codecs = portableCodecs): RuntimeCommit {
+  return withTurnCommit(commit, turnCommitStamp(commit.session_id, turnId, turnCommitHash(commit, codecs)));
+}
+
+/** Adds one completed queue claim (appends). */
+export function completingQueueClaim(commit: RuntimeCommit, completion: QueuedWorkCompletion): RuntimeCommit {
+  return { ...commit, completed_queue_claims: [...commit.completed_queue_claims, completion] };
+}
+
+/** Adds several completed queue claims (appends). */
+export function completingQueueClaims(commit: RuntimeCommit, completions: Iterable<QueuedWorkCompletion>): RuntimeCommit {
+  return { ...commit, completed_queue_claims: [...commit.completed_queue_claims, ...completions] };
+}
+
+/** Sets the attachments this commit makes reachable (replaces the list). */
+export function withCommittedAttachments(commit: RuntimeCommit, attachmentIds: Iterable<string>): RuntimeCommit {
+  return { ...commit, committed_attachment_ids: [...attachmentIds] };
+}
+
+/**
+ * The hash that identifies what a turn committed, independent of the CAS
+ * revision, the stamp itself, node ids, message ids and timestamps: canonical
+ * JSON (sorted keys) of the scrubbed commit, SHA-256, lowercase hex. It is
+ * stable across restarts, so a retry after a crash reproduces it.
+ */
+export function turnCommitHash(commit: RuntimeCommit, codecs: Codecs = portableCodecs): string {
+  let normalized: RuntimeCommit;
+  try {
+    normalized = decodeRuntimeCommit({ ...commit, expected_head_revision: null, turn_commit: null });
+  } catch (error) {
+    throw StoreError.backend(`failed to serialize runtime turn commit: ${messageOf(error)}`, error);
+  }
+  return stableJsonSha256Hex(codecs, scrub(normalized));
+}
+
+const VOLATILE_KEYS = new Set(['node_id', 'parent_node_id', 'leaf_node_id', 'timestamp']);
+
+/** A copy without volatile keys; message and part ids are dropped too. */
+function scrub(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(scrub);
+  const record = value as Record<string, unknown>;
+  const has = (key: string) => record[key] !== undefined;
+  const dropId = (has('role') && has('parts')) || (has('kind') && has('content') && has('prune_state'));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    if (VOLATILE_KEYS.has(key) || (dropId && key === 'id')) continue;
+    out[key] = scrub(record[key]);
+  }
+  return out;
+}
+
+/**
+ * The state after a successful commit: revision and refs from the result,
+ * snapshots dropped (the store holds them now), so later commits carry refs
+ * only. The current frame's execution-state snapshot becomes its ref.
+ */
+export function applyCommitResult(state: RuntimeSessionState, result: RuntimeCommitResult): RuntimeSessionState {
+  const { manifest } = result;
+  const executionRef = manifest.execution_state_ref ?? null;
+  return {
+    ...state,
+    head_revision: result.head_revision,
+    checkpoint_ref: result.checkpoint_ref,
+    tool_state_ref: manifest.tool_state_ref ?? null,
+    tool_state_snapshot: null,
+    plugin_snapshot_ref: manifest.plugin_snapshot_ref ?? null,
+    plugin_snapshot_revision: manifest.plugin_snapshot_revision ?? null,
+    plugin_snapshot: null,
+    execution_state_ref: executionRef,
+    execution_state_snapshot: null,
+    agent_frames: state.agent_frames.map((frame) => {
+      if (frame.frame_id !== state.current_agent_frame_id) return frame;
+      const { execution_state_snapshot: _dropped, ...rest } = frame;
+      return executionRef === null ? (rest as AgentFrameRecord) : ({ ...rest, execution_state_ref: executionRef } as AgentFrameRecord);
+    }),
+    graph_replace_required: false,
+  };
+}
+
+/** A fresh state for a session that has never been committed. */
+export function newRuntimeSessionState(
+  sessionId: string,
+  policy: RuntimeSessionState['policy'],
+  options: { agent_frames?: AgentFrameRecord[]; current_agent_frame_id?: AgentFrameId } = {},
+): RuntimeSessionState {
+  return {
+    session_id: sessionId,
+    policy,
+    agent_frames: options.agent_frames ?? [],
+    current_agent_frame_id: options.current_agent_frame_id ?? '',
+    session_graph: new SessionGraph(),
+    turn_index: 0,
+    token_usage: { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, reasoning_tokens: 0 },
+    protocol_turn_options: { payload: {} },
+    head_revision: null,
+    graph_replace_required: false,
+  };
+}
+
+/**
+ * Resumes a state from `loadSession` (for example after a restart). The
+ * snapshots come back hydrated from the checkpoint; the policy keeps the
+ * provider and model of the stored config unless `policy` overrides them.
+ */
+export function runtimeSessionStateFromRead(
+  read: PersistedSessionRead,
+  policy: Partial<RuntimeSessionState['policy']> = {},
+): RuntimeSessionState {
+  const checkpoint = read.checkpoint;
+  const turn = checkpoint?.turn_state;
+  const state: RuntimeSessionState = {
+    session_id: read.session_id,
+    policy: { ...policy, provider_id: policy.provider_id ?? read.config.provider_id, model: policy.model ?? read.config.model },
+    agent_frames: read.agent_frames,
+    current_agent_frame_id: read.current_agent_frame_id,
+    session_graph: read.graph,
+    turn_index: turn?.turn_index ?? 0,
+    token_usage: turn?.token_usage ?? { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, reasoning_tokens: 0 },
+    last_prompt_usage: turn?.last_prompt_usage ?? null,
+    protocol_turn_options: turn?.protocol_turn_options ?? { payload: {} },
+    checkpoint_ref: read.checkpoint_ref,
+    tool_state_ref: checkpoint?.tool_state_ref ?? null,
+    tool_state_snapshot: checkpoint?.tool_state ?? null,
+    plugin_snapshot_ref: checkpoint?.plugin_snapshot_ref ?? null,
+    plugin_snapshot_revision: checkpoint?.plugin_snapshot_revision ?? null,
+    plugin_snapshot: checkpoint?.plugin_snapshot ?? null,
+    execution_state_ref: checkpoint?.execution_state_ref ?? null,
+    execution_state_snapshot: checkpoint?.execution_state ?? null,
+    head_revision: read.head_revision,
+    graph_replace_required: false,
+  };
+  // A leaf pointing at a node that is gone is healed; the graph must then be rewritten whole.
+  if (state.session_graph instanceof SessionGraph && state.session_graph.healOrphanedLeaf()) state.graph_replace_required = true;
+  return state;
+}
+
+function checkpointOf(state: RuntimeSessionState): HydratedSessionCheckpoint {
+  const turnState: HydratedSessionCheckpoint['turn_state'] = {
+    turn_index: state.turn_index,
+    token_usage: state.token_usage,
+    protocol_turn_options: state.protocol_turn_options,
+  };
+  if (state.last_prompt_usage !== undefined && state.last_prompt_usage !== null) {
+    turnState.last_prompt_usage = state.last_prompt_usage;
+  }
+  return {
+    turn_state: turnState,
+    tool_state_ref: state.tool_state_ref ?? null,
+    tool_state: state.tool_state_snapshot ?? null,
+    plugin_snapshot_ref: state.plugin_snapshot_ref ?? null,
+    plugin_snapshot: state.plugin_snapshot ?? null,
+    plugin_snapshot_revision: state.plugin_snapshot_revision ?? null,
+    execution_state_ref: state.execution_state_ref ?? null,
+    execution_state: state.execution_state_snapshot ?? null,
+  };
+}
+
+function graphData(graph: SessionGraph | SessionGraphData): SessionGraphData {
+  if (graph instanceof SessionGraph) return graph.toData();
+  return graph.leaf_node_id === undefined || graph.leaf_node_id === null
+    ? { nodes: [...graph.nodes] }
+    : { nodes: [...graph.nodes], leaf_node_id: graph.leaf_node_id };
+}
+
+function leafOf(graph: SessionGraph | SessionGraphData): string | null {
+  return graph instanceof SessionGraph ? graph.leaf_node_id : (graph.leaf_node_id ?? null);
+}
