@@ -64,7 +64,7 @@ describe('browser smoke test (headless Chromium)', { skip }, () => {
     assert.doesNotMatch(bundle, /from\s*["'](fs|path|crypto|zlib)["']/, 'no bare Node built-in import');
   });
 
-  it('opens a database, writes a blob and reads it back in Chromium', async () => {
+  it('opens a database, writes and reads a blob, commits and loads a turn in Chromium', async () => {
     assert.ok(available, `Chromium is required (LASH_REQUIRE_BROWSER=1) but missing at ${CHROMIUM}`);
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
@@ -99,6 +99,9 @@ describe('browser smoke test (headless Chromium)', { skip }, () => {
       assert.match(String(result.ref), /^[0-9a-f]{64}$/);
       assert.equal(result.roundTrip, true);
       assert.ok(Number(result.storedBytes) < Number(result.logicalBytes) / 4, 'compressed in the browser (fflate)');
+      assert.equal(result.headRevision, 1);
+      assert.equal(result.loadedRevision, 1, 'a second handle sees the commit');
+      assert.deepEqual(result.loadedNodes, ['m1']);
       assert.equal(result.imageHeader, 'SQLite format 3');
       assert.equal(result.durability, 'inline');
     } finally {

@@ -1,37 +1,53 @@
 // Runs inside headless Chromium: the sql.js entry and the core, bundled for
-// the browser, open a database, write a blob and read it back.
+// the browser, open a database, write a blob and read it back, then commit a
+// turn through the session Store and load it through a second handle.
 import {
   BlobDescriptors,
-  SESSION_SCHEMA,
-  consoleLogger,
-  ensureComponentSchema,
-  portableCodecs,
-  writeTransaction,
+  Store,
+  graphDelta,
+  newRuntimeSessionState,
+  persistedStateWithGraphCommit,
+  stampTurnCommit,
 } from '../../src/index.ts';
-import { insertArtifactBlob, readBlob } from '../../src/core/blobs/blob-table.ts';
 import { openSqlJs } from '../../src/sqljs.ts';
 
 const page = globalThis as { __result?: unknown };
 
 async function main(): Promise<unknown> {
   const conn = await openSqlJs({ name: 'browser', locateFile: (file) => `/${file}` });
-  ensureComponentSchema(conn, SESSION_SCHEMA);
-  const io = { conn, codecs: conn.codecs ?? portableCodecs, logger: consoleLogger };
+  const store = await Store.open(conn, { blobProfile: 'Balanced' });
   const content = new TextEncoder().encode('a tool state written in the browser '.repeat(200));
-  const ref = writeTransaction(conn, () =>
-    insertArtifactBlob(io, 'Balanced', BlobDescriptors.toolStateSnapshot(), content),
-  );
+  const ref = await store.putArtifactBlob(BlobDescriptors.toolStateSnapshot(), content);
+  const stored = conn.get<{ size: number }>('SELECT LENGTH(content) AS size FROM blobs WHERE hash = ?', [ref]);
+
+  const state = newRuntimeSessionState('browser-session', {
+    provider_id: 'demo',
+    model: { id: 'model', limits: { context_window_tokens: 8192 } },
+  });
+  const node = {
+    node_id: 'm1',
+    timestamp: new Date().toISOString(),
+    kind: 'event' as const,
+    event: { Protocol: { plugin_id: 'browser', payload: { hello: 'world' } } },
+  };
+  const commit = stampTurnCommit(persistedStateWithGraphCommit(state, graphDelta.append([node], 'm1'), []), 'turn-1');
+  const result = await store.commitRuntimeState(commit);
+
   const other = await openSqlJs({ name: 'browser' });
-  const back = readBlob({ ...io, conn: other }, ref);
-  const stored = other.get<{ size: number }>('SELECT LENGTH(content) AS size FROM blobs WHERE hash = ?', [ref]);
+  const reader = await Store.open(other);
+  const back = await reader.getBlob(ref);
+  const read = await reader.loadSession({ kind: 'ActivePath', leaf_node_id: null });
   const image = conn.export();
   return {
     ref,
     roundTrip: back !== null && new TextDecoder().decode(back) === new TextDecoder().decode(content),
     logicalBytes: content.length,
     storedBytes: stored?.size,
+    headRevision: result.head_revision,
+    loadedRevision: read?.head_revision,
+    loadedNodes: read?.graph.nodes.map((n) => n.node_id),
     imageHeader: new TextDecoder().decode(image.subarray(0, 15)),
-    durability: conn.info.durability,
+    durability: store.durabilityTier(),
   };
 }
 
