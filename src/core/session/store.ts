@@ -36,7 +36,7 @@ import { readTransaction, rollback, writeTransaction } from '../driver/transacti
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
 import { ArtifactStoreError, SchemaVersionError, StoreError, type SessionReadScope } from '../errors.ts';
 import { QueuedWork } from '../queue/queued-work.ts';
-import type { QueuedWorkBatch, QueuedWorkBatchDraft, QueuedWorkClaim, QueuedWorkClaimBoundary } from '../queue/types.ts';
+import type { QueuedWorkBatch, QueuedWorkClaim } from '../queue/types.ts';
 import { ensureComponentSchema } from '../schema/versions.ts';
 import { hydrateCheckpoint, lookupManifest, storeCheckpoint } from './checkpoints.ts';
 import {
@@ -68,7 +68,7 @@ import { readHeadMeta, updateHeadNodeCount, writeHeadMeta } from './head-table.t
 import { readSessionMeta, writeSessionMeta } from './meta-table.ts';
 import type { SessionNodeRecord, TokenLedgerEntry } from './model.ts';
 import { resolveStoreOptions, type StoreOptions } from './options.ts';
-import type { RuntimePersistence } from './persistence.ts';
+import type { QueueMethodName, RuntimePersistence } from './persistence.ts';
 import type {
   GcReport,
   HydratedSessionCheckpoint,
@@ -85,6 +85,9 @@ import type {
 import { SESSION_SCHEMA } from './schema.ts';
 import { expectArray, expectId, expectObject, expectString, expectU64, messageOf } from './shape.ts';
 import { loadUsageDeltas, insertUsageDeltas, mergeTokenLedger } from './usage-table.ts';
+
+/** The parameters of a queue method of `RuntimePersistence`. */
+type QueueArgs<M extends QueueMethodName> = Parameters<RuntimePersistence[M]>;
 
 export class Store implements RuntimePersistence, LashlangArtifactStore {
   readonly #ctx: StoreContext;
@@ -583,49 +586,40 @@ export class Store implements RuntimePersistence, LashlangArtifactStore {
   }
 
   // ---- RuntimePersistence: queued work (delegated to QueuedWork) --------------
+  // Same parameters as `RuntimePersistence` (see `src/core/queue/queued-work.ts`).
 
-  async enqueueQueuedWork(batch: QueuedWorkBatchDraft): Promise<QueuedWorkBatch> {
-    return this.#queueWork().enqueueQueuedWork(batch);
+  async enqueueQueuedWork(...args: QueueArgs<'enqueueQueuedWork'>): Promise<QueuedWorkBatch> {
+    return this.#queueWork().enqueueQueuedWork(...args);
   }
 
-  async claimReadyQueuedWork(
-    sessionId: string,
-    ownerId: string,
-    boundary: QueuedWorkClaimBoundary,
-    leaseTtlMs: number,
-    maxBatches: number,
-  ): Promise<QueuedWorkClaim | null> {
-    return this.#queueWork().claimReadyQueuedWork(sessionId, ownerId, boundary, leaseTtlMs, maxBatches);
+  async claimReadyQueuedWork(...args: QueueArgs<'claimReadyQueuedWork'>): Promise<QueuedWorkClaim | null> {
+    return this.#queueWork().claimReadyQueuedWork(...args);
   }
 
   async claimReadyQueuedWorkByBatchIds(
-    sessionId: string,
-    ownerId: string,
-    boundary: QueuedWorkClaimBoundary,
-    leaseTtlMs: number,
-    batchIds: readonly string[],
+    ...args: QueueArgs<'claimReadyQueuedWorkByBatchIds'>
   ): Promise<QueuedWorkClaim | null> {
-    return this.#queueWork().claimReadyQueuedWorkByBatchIds(sessionId, ownerId, boundary, leaseTtlMs, batchIds);
+    return this.#queueWork().claimReadyQueuedWorkByBatchIds(...args);
   }
 
-  async renewQueuedWorkClaim(claim: QueuedWorkClaim, leaseTtlMs: number): Promise<QueuedWorkClaim> {
-    return this.#queueWork().renewQueuedWorkClaim(claim, leaseTtlMs);
+  async renewQueuedWorkClaim(...args: QueueArgs<'renewQueuedWorkClaim'>): Promise<QueuedWorkClaim> {
+    return this.#queueWork().renewQueuedWorkClaim(...args);
   }
 
-  async abandonQueuedWorkClaim(claim: QueuedWorkClaim): Promise<void> {
-    return this.#queueWork().abandonQueuedWorkClaim(claim);
+  async abandonQueuedWorkClaim(...args: QueueArgs<'abandonQueuedWorkClaim'>): Promise<void> {
+    return this.#queueWork().abandonQueuedWorkClaim(...args);
   }
 
-  async cancelQueuedWorkBatch(sessionId: string, batchId: string): Promise<QueuedWorkBatch | null> {
-    return this.#queueWork().cancelQueuedWorkBatch(sessionId, batchId);
+  async cancelQueuedWorkBatch(...args: QueueArgs<'cancelQueuedWorkBatch'>): Promise<QueuedWorkBatch | null> {
+    return this.#queueWork().cancelQueuedWorkBatch(...args);
   }
 
-  async listQueuedWork(sessionId: string): Promise<QueuedWorkBatch[]> {
-    return this.#queueWork().listQueuedWork(sessionId);
+  async listQueuedWork(...args: QueueArgs<'listQueuedWork'>): Promise<QueuedWorkBatch[]> {
+    return this.#queueWork().listQueuedWork(...args);
   }
 
-  async listPendingQueuedWork(sessionId: string): Promise<QueuedWorkBatch[]> {
-    return this.#queueWork().listPendingQueuedWork(sessionId);
+  async listPendingQueuedWork(...args: QueueArgs<'listPendingQueuedWork'>): Promise<QueuedWorkBatch[]> {
+    return this.#queueWork().listPendingQueuedWork(...args);
   }
 
   /** The queue component, refusing a closed store like every other method. */
