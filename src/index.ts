@@ -310,3 +310,42 @@ export type {
   RuntimeEffectOutcome,
   RustResult,
 } from './core/effects/types.ts';
+
+// Queued work
+export type {
+  DeliveryPolicy,
+  InputItem,
+  MergeKey,
+  ProtocolTurnOptions,
+  QueuedWorkBatch,
+  QueuedWorkBatchDraft,
+  QueuedWorkClaim,
+  QueuedWorkClaimBoundary,
+  QueuedWorkCompletion,
+  QueuedWorkItem,
+  QueuedWorkPayload,
+  QueuedWorkPersistence,
+  SessionCommand,
+  SlotPolicy,
+  TurnInput,
+} from './core/queue/types.ts';
+export {
+  CLAIM_BOUNDARIES,
+  DELIVERY_POLICIES,
+  QUEUED_WORK_CLAIM_TTL_MS,
+  SLOT_POLICIES,
+  claimCompletion,
+  claimIsEmpty,
+} from './core/queue/types.ts';
+export {
+  newQueuedWorkDraft,
+  processWakeBatchDraft,
+  queuedTurnInputDraft,
+  sessionCommandSourceKey,
+  textTurnInput,
+  turnInputPayload,
+  withAvailableAtMs,
+  withMergeKey,
+  withSourceKey,
+} from './core/queue/drafts.ts';
+export { QueuedWork, type QueuedWorkOptions } from './core/queue/queued-work.ts';

@@ -6,39 +6,35 @@
  */
 import type { SqliteConnection } from '../driver/types.ts';
 import { StoreError } from '../errors.ts';
+import { isJsonObject } from '../model/json.ts';
+import { requireIdentifier } from './input.ts';
+import { holdsExactly, selectHeldBatchIds } from './rows.ts';
 import type { QueuedWorkCompletion } from './types.ts';
 
-const SELECT_HELD =
-  'SELECT batch_id FROM queued_work_batches WHERE session_id = ? AND claim_id = ? AND claim_token = ?';
 const DELETE_HELD =
   'DELETE FROM queued_work_batches WHERE session_id = ? AND batch_id = ? AND claim_id = ? AND claim_token = ?';
 
 /**
  * Throws `QueuedWorkClaimExpired` unless every completion belongs to the
- * committing session and every listed batch is still held by exactly that
- * claim and lease token. Unlike the reference, the listed ids are checked,
- * not only their number.
+ * committing session and its listed batches are exactly the batches still
+ * held by that claim id and lease token. Unlike the reference, the listed ids
+ * are checked, not only their number. Expiry is not checked: a claim that
+ * expired but was never reclaimed still completes ("expired" means lost).
+ * A malformed completion is a `Backend` error.
  */
 export function validateQueueCompletions(
   conn: SqliteConnection,
   sessionId: string,
   completions: readonly QueuedWorkCompletion[],
 ): void {
+  if (!Array.isArray(completions)) throw StoreError.backend('completed_queue_claims must be an array');
+  completions.forEach(requireCompletion);
   for (const completion of completions) {
-    const lost = new StoreError({
-      kind: 'QueuedWorkClaimExpired',
-      session_id: completion.session_id,
-      claim_id: completion.claim_id,
-    });
-    if (completion.session_id !== sessionId) throw lost;
-    const held = new Set(
-      conn
-        .all<{ batch_id: string }>(SELECT_HELD, [completion.session_id, completion.claim_id, completion.lease_token])
-        .map((row) => row.batch_id),
-    );
-    const listed = new Set(completion.batch_ids);
-    if (listed.size !== completion.batch_ids.length || held.size !== listed.size) throw lost;
-    for (const batchId of listed) if (!held.has(batchId)) throw lost;
+    const { session_id, claim_id, lease_token, batch_ids } = completion;
+    const held = session_id === sessionId ? selectHeldBatchIds(conn, session_id, claim_id, lease_token) : null;
+    if (held === null || !holdsExactly(held, batch_ids)) {
+      throw new StoreError({ kind: 'QueuedWorkClaimExpired', session_id, claim_id });
+    }
   }
 }
 
@@ -49,4 +45,14 @@ export function deleteCompletedBatches(conn: SqliteConnection, completions: read
       conn.run(DELETE_HELD, [completion.session_id, batchId, completion.claim_id, completion.lease_token]);
     }
   }
+}
+
+function requireCompletion(completion: QueuedWorkCompletion, index: number): void {
+  const what = `completed_queue_claims[${index}]`;
+  if (!isJsonObject(completion)) throw StoreError.backend(`${what} must be a queued-work completion`);
+  requireIdentifier(completion.session_id, `${what}.session_id`);
+  requireIdentifier(completion.claim_id, `${what}.claim_id`);
+  requireIdentifier(completion.lease_token, `${what}.lease_token`);
+  if (!Array.isArray(completion.batch_ids)) throw StoreError.backend(`${what}.batch_ids must be an array`);
+  completion.batch_ids.forEach((id, i) => requireIdentifier(id, `${what}.batch_ids[${i}]`));
 }

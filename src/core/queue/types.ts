@@ -3,8 +3,12 @@
  * commands. Field names are the wire names (snake_case); see
  * `contract-session.md` §1.7.
  */
-import type { CausalRef } from '../model/causal.ts';
 import type { EpochMs, JsonValue, U64 } from '../model/json.ts';
+import type { ProcessWakeDelivery } from '../process/types.ts';
+import type { QueueMethodName, RuntimePersistence } from '../session/persistence.ts';
+
+/** A wake as the process registry hands it over; the store keeps it as given. */
+export type { ProcessWakeDelivery };
 
 /** The TTL the runtime uses for every claim: 15 minutes. */
 export const QUEUED_WORK_CLAIM_TTL_MS = 15 * 60 * 1000;
@@ -18,6 +22,7 @@ export type QueuedWorkClaimBoundary = 'active_turn_checkpoint' | 'idle';
 
 export const DELIVERY_POLICIES: readonly DeliveryPolicy[] = ['earliest_safe_boundary', 'after_current_turn_commit'];
 export const SLOT_POLICIES: readonly SlotPolicy[] = ['join', 'exclusive'];
+export const CLAIM_BOUNDARIES: readonly QueuedWorkClaimBoundary[] = ['active_turn_checkpoint', 'idle'];
 
 export type SessionCommand =
   | { kind: 'refresh_tool_surface'; reason: string; expected_generation?: U64 }
@@ -35,21 +40,6 @@ export interface TurnInput {
   image_blobs: Record<string, Uint8Array>;
   protocol_turn_options?: ProtocolTurnOptions;
   trace_turn_id?: string;
-}
-
-/** Opaque to the store. */
-export interface ProcessWakeDelivery {
-  wake_id: string;
-  target_session_id: string;
-  target_scope_id: string;
-  process_id: string;
-  sequence: U64;
-  event_type?: string;
-  event_invocation?: JsonValue;
-  process_caused_by?: CausalRef;
-  dedupe_key: string;
-  input: string;
-  created_at_ms: U64;
 }
 
 export type QueuedWorkPayload =
@@ -105,6 +95,13 @@ export interface QueuedWorkCompletion {
   batch_ids: string[];
 }
 
+/**
+ * The queued-work half of `RuntimePersistence` (`contract-session.md` §1.8):
+ * exactly its queue methods. The session `Store` delegates them to
+ * `QueuedWork`.
+ */
+export type QueuedWorkPersistence = Pick<RuntimePersistence, QueueMethodName>;
+
 /** `claim.completion()` of the reference. */
 export function claimCompletion(claim: QueuedWorkClaim): QueuedWorkCompletion {
   return {
@@ -113,4 +110,9 @@ export function claimCompletion(claim: QueuedWorkClaim): QueuedWorkCompletion {
     lease_token: claim.lease_token,
     batch_ids: claim.batches.map((batch) => batch.batch_id),
   };
+}
+
+/** `claim.is_empty()` of the reference: true when no batch of the claim holds an item. */
+export function claimIsEmpty(claim: QueuedWorkClaim): boolean {
+  return claim.batches.every((batch) => batch.items.length === 0);
 }

@@ -3,6 +3,12 @@
  * tables and indexes, plus `graph_nodes.parent_node_id` as a real column so
  * the active-path walk joins on columns instead of `json_extract` (spec
  * decision 15).
+ *
+ * `idx_queued_work_ready` is ordered `(session_id, enqueue_seq,
+ * available_at_ms)` instead of the reference's `(session_id,
+ * available_at_ms, enqueue_seq)`: a claim reads ready batches in
+ * `enqueue_seq` order and stops after a few rows, which this order serves
+ * without sorting every available batch (see `src/core/queue/rows.ts`).
  */
 import type { ComponentSchema } from '../schema/versions.ts';
 
@@ -87,7 +93,7 @@ CREATE TABLE IF NOT EXISTS queued_work_items (
 );
 
 CREATE INDEX IF NOT EXISTS idx_queued_work_ready
-  ON queued_work_batches(session_id, available_at_ms, enqueue_seq);
+  ON queued_work_batches(session_id, enqueue_seq, available_at_ms);
 CREATE INDEX IF NOT EXISTS idx_queued_work_claim
   ON queued_work_batches(session_id, claim_id, claim_token);
 

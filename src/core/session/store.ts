@@ -16,7 +16,6 @@ import {
   stampAttachmentsCommitted,
   type AttachmentId,
   type AttachmentIntent,
-  type AttachmentManifest,
   type AttachmentManifestEntry,
 } from '../attachments/manifest.ts';
 import {
@@ -36,6 +35,8 @@ import { utf8Decode } from '../codec/utf8.ts';
 import { readTransaction, rollback, writeTransaction } from '../driver/transaction.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
 import { ArtifactStoreError, SchemaVersionError, StoreError, type SessionReadScope } from '../errors.ts';
+import { QueuedWork } from '../queue/queued-work.ts';
+import type { QueuedWorkBatch, QueuedWorkClaim } from '../queue/types.ts';
 import { ensureComponentSchema } from '../schema/versions.ts';
 import { hydrateCheckpoint, lookupManifest, storeCheckpoint } from './checkpoints.ts';
 import {
@@ -67,7 +68,7 @@ import { readHeadMeta, updateHeadNodeCount, writeHeadMeta } from './head-table.t
 import { readSessionMeta, writeSessionMeta } from './meta-table.ts';
 import type { SessionNodeRecord, TokenLedgerEntry } from './model.ts';
 import { resolveStoreOptions, type StoreOptions } from './options.ts';
-import type { SessionPersistence } from './persistence.ts';
+import type { QueueMethodName, RuntimePersistence } from './persistence.ts';
 import type {
   GcReport,
   HydratedSessionCheckpoint,
@@ -85,8 +86,13 @@ import { SESSION_SCHEMA } from './schema.ts';
 import { expectArray, expectId, expectObject, expectString, expectU64, messageOf } from './shape.ts';
 import { loadUsageDeltas, insertUsageDeltas, mergeTokenLedger } from './usage-table.ts';
 
-export class Store implements SessionPersistence, AttachmentManifest, LashlangArtifactStore {
+/** The parameters of a queue method of `RuntimePersistence`. */
+type QueueArgs<M extends QueueMethodName> = Parameters<RuntimePersistence[M]>;
+
+export class Store implements RuntimePersistence, LashlangArtifactStore {
   readonly #ctx: StoreContext;
+  /** The queue methods are delegated to this component (`src/core/queue/`). */
+  readonly #queue: QueuedWork;
   readonly #autoGcEvery: number | null;
   /** Successful commits since open: the auto-GC cadence (per instance, like the reference). */
   #commitCount = 0;
@@ -101,6 +107,7 @@ export class Store implements SessionPersistence, AttachmentManifest, LashlangAr
   private constructor(ctx: StoreContext, autoGcEvery: number | null) {
     this.#ctx = ctx;
     this.#autoGcEvery = autoGcEvery;
+    this.#queue = new QueuedWork(ctx.conn, { clock: ctx.clock, codecs: ctx.codecs, logger: ctx.logger });
   }
 
   /**
@@ -576,6 +583,48 @@ export class Store implements SessionPersistence, AttachmentManifest, LashlangAr
       // The commit is already durable; GC failing must not turn it into an error.
       this.#ctx.logger.warn('auto-GC after a commit failed; nothing was collected', { reason: messageOf(error) });
     }
+  }
+
+  // ---- RuntimePersistence: queued work (delegated to QueuedWork) --------------
+  // Same parameters as `RuntimePersistence` (see `src/core/queue/queued-work.ts`).
+
+  async enqueueQueuedWork(...args: QueueArgs<'enqueueQueuedWork'>): Promise<QueuedWorkBatch> {
+    return this.#queueWork().enqueueQueuedWork(...args);
+  }
+
+  async claimReadyQueuedWork(...args: QueueArgs<'claimReadyQueuedWork'>): Promise<QueuedWorkClaim | null> {
+    return this.#queueWork().claimReadyQueuedWork(...args);
+  }
+
+  async claimReadyQueuedWorkByBatchIds(
+    ...args: QueueArgs<'claimReadyQueuedWorkByBatchIds'>
+  ): Promise<QueuedWorkClaim | null> {
+    return this.#queueWork().claimReadyQueuedWorkByBatchIds(...args);
+  }
+
+  async renewQueuedWorkClaim(...args: QueueArgs<'renewQueuedWorkClaim'>): Promise<QueuedWorkClaim> {
+    return this.#queueWork().renewQueuedWorkClaim(...args);
+  }
+
+  async abandonQueuedWorkClaim(...args: QueueArgs<'abandonQueuedWorkClaim'>): Promise<void> {
+    return this.#queueWork().abandonQueuedWorkClaim(...args);
+  }
+
+  async cancelQueuedWorkBatch(...args: QueueArgs<'cancelQueuedWorkBatch'>): Promise<QueuedWorkBatch | null> {
+    return this.#queueWork().cancelQueuedWorkBatch(...args);
+  }
+
+  async listQueuedWork(...args: QueueArgs<'listQueuedWork'>): Promise<QueuedWorkBatch[]> {
+    return this.#queueWork().listQueuedWork(...args);
+  }
+
+  async listPendingQueuedWork(...args: QueueArgs<'listPendingQueuedWork'>): Promise<QueuedWorkBatch[]> {
+    return this.#queueWork().listPendingQueuedWork(...args);
+  }
+
+  /** The queue component, refusing a closed store like every other method. */
+  #queueWork(): QueuedWork {
+    return this.#sync(() => this.#queue);
   }
 
   /** Runs a store operation: refuses a closed store, types every error as `StoreError`. */
