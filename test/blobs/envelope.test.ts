@@ -73,6 +73,30 @@ describe('blob envelope', () => {
     assert.equal(text.includes('hints'), false);
   });
 
+  it('writes exactly the bytes of encoding the whole map with @msgpack/msgpack, at every bin size', () => {
+    const reference = new Encoder({ ignoreUndefined: true });
+    for (const profile of profiles) {
+      for (const descriptor of descriptors) {
+        for (const length of [0, 1, 255, 256, 1023, 1024, 4096, 65_535, 65_536, 70_000]) {
+          const content = compressible(length);
+          const compression = compressionFor(profile, descriptor, length);
+          const stored = compression === 'Zlib' ? nodeCodecs.deflate(content) : content;
+          const hints = descriptor.hints && descriptor.hints.length > 0 ? descriptor.hints : undefined;
+          const expected = reference.encode({
+            descriptor: hints ? { kind: descriptor.kind, hints } : { kind: descriptor.kind },
+            compression,
+            content: stored,
+          });
+          assert.deepEqual(
+            Buffer.from(encodeEnvelope(nodeCodecs, profile, descriptor, content)),
+            Buffer.from(expected),
+            `${profile} ${descriptor.kind} ${length}`,
+          );
+        }
+      }
+    }
+  });
+
   it('reads content written as an array of integers (the Rust writer)', () => {
     const rustStyle = new Encoder().encode({
       descriptor: { kind: 'ToolState', hints: ['Compressible', 'LargePayload'] },

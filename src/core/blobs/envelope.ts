@@ -29,6 +29,32 @@ export interface StoredBlobEnvelope {
 // this encoder keeps insertion order instead of sorting keys.
 const envelopeEncoder = new Encoder({ ignoreUndefined: true });
 
+/**
+ * The envelope up to the `content` value depends only on the descriptor and
+ * the compression, so it is encoded once per combination and reused; each
+ * blob then costs a `bin` header and one copy of its content. The bytes are
+ * exactly those of encoding the whole map with `envelopeEncoder`.
+ */
+const prefixes = new Map<string, Uint8Array>();
+const BIN_MARKER_BYTES = 1; // the `content` key is followed by a bin header
+
+function envelopePrefix(descriptor: BlobArtifactDescriptor, compression: BlobCompression): Uint8Array {
+  const hints = descriptor.hints && descriptor.hints.length > 0 ? [...descriptor.hints] : undefined;
+  const key = `${descriptor.kind}|${hints?.join(',') ?? ''}|${compression}`;
+  let prefix = prefixes.get(key);
+  if (prefix === undefined) {
+    const whole = envelopeEncoder.encode({
+      descriptor: hints ? { kind: descriptor.kind, hints } : { kind: descriptor.kind },
+      compression,
+      content: new Uint8Array(0),
+    });
+    // An empty `bin` is two bytes (0xc4 0x00): everything before it is the prefix.
+    prefix = whole.slice(0, whole.length - 1 - BIN_MARKER_BYTES);
+    prefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
 /** Wraps logical `content` in an envelope, compressing it if the profile says so. */
 export function encodeEnvelope(
   codecs: Codecs,
@@ -38,12 +64,26 @@ export function encodeEnvelope(
 ): Uint8Array {
   const compression = compressionFor(profile, descriptor, content.length);
   const stored = compression === 'Zlib' ? codecs.deflate(content) : content;
-  const hints = descriptor.hints && descriptor.hints.length > 0 ? [...descriptor.hints] : undefined;
-  return envelopeEncoder.encode({
-    descriptor: hints ? { kind: descriptor.kind, hints } : { kind: descriptor.kind },
-    compression,
-    content: stored,
-  });
+  const prefix = envelopePrefix(descriptor, compression);
+  const length = stored.length;
+  const header = length < 0x100 ? 2 : length < 0x10000 ? 3 : 5;
+  const out = new Uint8Array(prefix.length + header + length);
+  out.set(prefix);
+  let at = prefix.length;
+  if (header === 2) {
+    out[at++] = 0xc4;
+    out[at++] = length;
+  } else if (header === 3) {
+    out[at++] = 0xc5;
+    out[at++] = length >>> 8;
+    out[at++] = length & 0xff;
+  } else {
+    out[at++] = 0xc6;
+    new DataView(out.buffer).setUint32(at, length);
+    at += 4;
+  }
+  out.set(stored, at);
+  return out;
 }
 
 /** Parses an envelope without inflating it; `null` when the bytes are not one. */
