@@ -5,7 +5,24 @@
 
 /** `JSON.stringify` that writes every `Uint8Array` as a number array. */
 export function stringifyJsonRow(value: unknown): string {
-  return JSON.stringify(value, bytesReplacer);
+  // A replacer slows `JSON.stringify` down by half; most rows hold no bytes,
+  // and finding that out is cheaper than the replacer.
+  return containsBytes(value, 0) ? JSON.stringify(value, bytesReplacer) : JSON.stringify(value);
+}
+
+function containsBytes(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (value instanceof Uint8Array) return true;
+  // Past this depth, let the replacer handle it rather than recurse further.
+  if (depth > 64) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsBytes(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (containsBytes((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
 }
 
 function bytesReplacer(this: unknown, _key: string, value: unknown): unknown {
