@@ -208,7 +208,12 @@ function floorBytes(codecs: Codecs, profile: BuiltinBlobProfile) {
     nodeA: stringifyJsonRow((commit.graph as { Append: { nodes: SessionNodeRecord[] } }).Append.nodes[0]),
     nodeB: stringifyJsonRow((commit.graph as { Append: { nodes: SessionNodeRecord[] } }).Append.nodes[1]),
     head: stringifyJsonRow({ session_id: 'root', head_revision: 1, config: CONFIG, agent_frames: [FRAME], current_agent_frame_id: FRAME.frame_id, checkpoint_ref: 'c'.repeat(64), leaf_node_id: 'f1b', graph_node_count: 2 }),
-    result: stringifyJsonRow({ head_revision: 1, checkpoint_ref: 'c'.repeat(64), manifest: { turn_state: commit.checkpoint.turn_state } }),
+    // The stored result carries the whole manifest, refs included, as the store writes it.
+    result: stringifyJsonRow({
+      head_revision: 1,
+      checkpoint_ref: 'c'.repeat(64),
+      manifest: { turn_state: commit.checkpoint.turn_state, tool_state_ref: 'a'.repeat(64), plugin_snapshot_ref: 'b'.repeat(64), plugin_snapshot_revision: 1 },
+    }),
   };
 }
 
