@@ -300,6 +300,16 @@ describeEachDriver('commitRuntimeState', (driver) => {
     }
   });
 
+  it('reads the binding from the stored head, not from what this store last wrote', async (t) => {
+    const { store, conn } = await openFresh(driver, t);
+    await store.commitRuntimeState(commitAt('root', 0));
+    const { writeTransaction } = await import('../../src/index.ts');
+    // Another writer rebinds the head behind this store's back (same bytes but for the id).
+    writeTransaction(conn, () => conn.run("UPDATE session_head SET head_json = replace(head_json, '\"session_id\":\"root\"', '\"session_id\":\"other\"')"));
+    const error = storeError(await rejection(store.commitRuntimeState(commitAt('root', 1))));
+    assert.deepEqual(error.detail, { kind: 'SessionBindingMismatch', bound_session_id: 'other', attempted_session_id: 'root' });
+  });
+
   it('refuses an unsupported read scope', async (t) => {
     const { store } = await openFresh(driver, t);
     const error = storeError(await rejection(store.loadSession({ kind: 'Everything' } as never)));

@@ -35,14 +35,18 @@ export function insertRawBlob(io: BlobIo, content: Uint8Array): BlobRef {
   return ref;
 }
 
-/** Stores bytes inside an envelope, compressed when the profile and descriptor allow. */
+/**
+ * Stores bytes inside an envelope, compressed when the profile and descriptor
+ * allow. `ref` may be passed when the caller already hashed `content` (say,
+ * before its transaction began); it must be `sha256Hex(content)`.
+ */
 export function insertArtifactBlob(
   io: BlobIo,
   profile: BuiltinBlobProfile,
   descriptor: BlobArtifactDescriptor,
   content: Uint8Array,
+  ref: BlobRef = io.codecs.sha256Hex(content),
 ): BlobRef {
-  const ref = io.codecs.sha256Hex(content);
   // Content addressing makes a second write of the same bytes a no-op, so
   // skip the compression work when the row already exists.
   if (io.conn.get(SELECT_EXISTS, [ref]) === undefined) {

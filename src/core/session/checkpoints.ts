@@ -6,7 +6,8 @@
  * reproduces the same checkpoint ref and stores nothing new.
  */
 import { insertArtifactBlob, lookupBlob, type BlobRef } from '../blobs/blob-table.ts';
-import { BlobDescriptors } from '../blobs/descriptor.ts';
+import { BlobDescriptors, type BlobArtifactDescriptor } from '../blobs/descriptor.ts';
+import type { Codecs } from '../codec/codecs.ts';
 import { decodeMsgpack, encodeMsgpack } from '../codec/msgpack.ts';
 import type { StoreContext } from './context.ts';
 import { decodePluginSnapshot, decodeSessionCheckpoint, decodeToolState, encodeSessionCheckpoint } from './codecs.ts';
@@ -18,26 +19,55 @@ const PLUGIN_SNAPSHOT = BlobDescriptors.pluginSessionSnapshot();
 const EXECUTION_STATE = BlobDescriptors.executionStateSnapshot();
 const MANIFEST = BlobDescriptors.checkpointManifest();
 
+/** A blob ready to insert: its logical content, already hashed. */
+interface PreparedBlob {
+  readonly descriptor: BlobArtifactDescriptor;
+  readonly content: Uint8Array;
+  readonly ref: BlobRef;
+}
+
+/** A checkpoint encoded and hashed, ready to write: snapshot blobs, then the manifest blob. */
+export interface PreparedCheckpoint extends StoredSessionCheckpoint {
+  readonly blobs: readonly PreparedBlob[];
+}
+
 /**
- * Stores the snapshot values that are present (the others keep their
- * passthrough refs, which are not checked) and then the manifest. Runs inside
- * the caller's write transaction.
+ * Encodes and hashes the snapshot values that are present (the others keep
+ * their passthrough refs, which are not checked) and the manifest naming
+ * them. Pure CPU work touching no table, so a commit does it before taking
+ * the write lock.
  */
-export function storeCheckpoint(ctx: StoreContext, checkpoint: HydratedSessionCheckpoint): StoredSessionCheckpoint {
-  const store = (descriptor: typeof TOOL_STATE, value: unknown): BlobRef =>
-    insertArtifactBlob(ctx, ctx.profile, descriptor, encodeMsgpack(value));
-  const toolRef = checkpoint.tool_state !== null ? store(TOOL_STATE, checkpoint.tool_state) : checkpoint.tool_state_ref;
+export function prepareCheckpoint(codecs: Codecs, checkpoint: HydratedSessionCheckpoint): PreparedCheckpoint {
+  const blobs: PreparedBlob[] = [];
+  const prepare = (descriptor: BlobArtifactDescriptor, content: Uint8Array): BlobRef => {
+    const ref = codecs.sha256Hex(content);
+    blobs.push({ descriptor, content, ref });
+    return ref;
+  };
+  const typed = (descriptor: BlobArtifactDescriptor, value: unknown): BlobRef => prepare(descriptor, encodeMsgpack(value));
+  const toolRef = checkpoint.tool_state !== null ? typed(TOOL_STATE, checkpoint.tool_state) : checkpoint.tool_state_ref;
   const pluginRef =
-    checkpoint.plugin_snapshot !== null ? store(PLUGIN_SNAPSHOT, checkpoint.plugin_snapshot) : checkpoint.plugin_snapshot_ref;
+    checkpoint.plugin_snapshot !== null ? typed(PLUGIN_SNAPSHOT, checkpoint.plugin_snapshot) : checkpoint.plugin_snapshot_ref;
   const executionRef =
-    checkpoint.execution_state !== null ? store(EXECUTION_STATE, checkpoint.execution_state) : checkpoint.execution_state_ref;
+    checkpoint.execution_state !== null ? typed(EXECUTION_STATE, checkpoint.execution_state) : checkpoint.execution_state_ref;
   const manifest: SessionCheckpoint = { turn_state: checkpoint.turn_state };
   if (toolRef !== null) manifest.tool_state_ref = toolRef;
   if (pluginRef !== null) manifest.plugin_snapshot_ref = pluginRef;
   if (checkpoint.plugin_snapshot_revision !== null) manifest.plugin_snapshot_revision = checkpoint.plugin_snapshot_revision;
   if (executionRef !== null) manifest.execution_state_ref = executionRef;
-  const checkpointRef = store(MANIFEST, encodeSessionCheckpoint(manifest));
-  return { checkpoint_ref: checkpointRef, manifest };
+  const checkpointRef = typed(MANIFEST, encodeSessionCheckpoint(manifest));
+  return { checkpoint_ref: checkpointRef, manifest, blobs };
+}
+
+/** Writes a prepared checkpoint's blobs. Runs inside the caller's write transaction. */
+export function writeCheckpoint(ctx: StoreContext, prepared: PreparedCheckpoint): StoredSessionCheckpoint {
+  for (const blob of prepared.blobs) insertArtifactBlob(ctx, ctx.profile, blob.descriptor, blob.content, blob.ref);
+  return { checkpoint_ref: prepared.checkpoint_ref, manifest: prepared.manifest };
+}
+
+/** Prepares and writes a checkpoint. Runs inside the caller's write transaction. */
+export function storeCheckpoint(ctx: StoreContext, checkpoint: HydratedSessionCheckpoint): StoredSessionCheckpoint {
+  return writeCheckpoint(ctx, prepareCheckpoint(ctx.codecs, checkpoint));
 }
 
 export type ManifestLookup =

@@ -1,26 +1,47 @@
 /**
- * `commitRuntimeState` (`contract-session.md` §2.4.1): the body that runs
- * inside one `BEGIN IMMEDIATE` transaction. The checks come first and in the
- * reference's order — session binding, turn stamp, head-revision CAS, queue
- * completions — so a failing check has written nothing; any error later rolls
- * the whole transaction back.
+ * `commitRuntimeState` (`contract-session.md` §2.4.1) in two parts:
+ *
+ * - `prepareRuntimeCommit` does the CPU work that needs no table — encoding
+ *   and hashing the checkpoint blobs, serialising the node rows — before the
+ *   write lock is taken, so other connections wait only for the SQL;
+ * - `applyRuntimeCommit` is the body that runs inside one `BEGIN IMMEDIATE`
+ *   transaction. The checks come first and in the reference's order — session
+ *   binding, turn stamp, head-revision CAS, queue completions — so a failing
+ *   check has written nothing; any error later rolls the whole transaction
+ *   back.
  */
 import { stampAttachmentsCommitted } from '../attachments/manifest.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import { StoreError } from '../errors.ts';
 import { deleteCompletedBatches, validateQueueCompletions } from '../queue/completion.ts';
-import { storeCheckpoint } from './checkpoints.ts';
+import { prepareCheckpoint, writeCheckpoint, type PreparedCheckpoint } from './checkpoints.ts';
 import type { StoreContext } from './context.ts';
-import { countLiveNodes, insertNodes, replaceAllNodes } from './graph-table.ts';
-import { readHeadMeta, writeHeadMeta } from './head-table.ts';
+import { countLiveNodes, insertNodeRows, nodeRows, replaceAllNodeRows, type NodeRow } from './graph-table.ts';
+import { readHeadBinding, writeHeadMeta, type HeadBinding } from './head-table.ts';
 import type { GraphCommitDelta, RuntimeCommit, RuntimeCommitResult, SessionHeadMeta } from './records.ts';
 import { findTurnCommit, insertTurnCommit } from './turn-commit-table.ts';
 import { insertUsageDeltas } from './usage-table.ts';
 
-/** Runs the commit; `commit` must already be checked (`decodeRuntimeCommit`). */
-export function applyRuntimeCommit(ctx: StoreContext, commit: RuntimeCommit, now: number): RuntimeCommitResult {
+/** A checked commit with its blobs encoded and hashed and its node rows serialised. */
+export interface PreparedRuntimeCommit {
+  readonly commit: RuntimeCommit;
+  readonly checkpoint: PreparedCheckpoint;
+  /** The rows of an `Append` or `ReplaceFull` delta (empty for `Unchanged`). */
+  readonly rows: readonly NodeRow[];
+}
+
+/** The table-free half of a commit; `commit` must already be checked (`decodeRuntimeCommit`). */
+export function prepareRuntimeCommit(ctx: StoreContext, commit: RuntimeCommit): PreparedRuntimeCommit {
+  const { graph } = commit;
+  const nodes = 'Append' in graph ? graph.Append.nodes : 'ReplaceFull' in graph ? graph.ReplaceFull.nodes : [];
+  return { commit, checkpoint: prepareCheckpoint(ctx.codecs, commit.checkpoint), rows: nodeRows(nodes) };
+}
+
+/** Runs a prepared commit inside the caller's write transaction. */
+export function applyRuntimeCommit(ctx: StoreContext, prepared: PreparedRuntimeCommit, now: number): RuntimeCommitResult {
   const { conn } = ctx;
-  const existing = readHeadMeta(conn);
+  const { commit } = prepared;
+  const existing = readHeadBinding(conn);
   if (existing !== null && existing.session_id !== commit.session_id) {
     throw new StoreError({
       kind: 'SessionBindingMismatch',
@@ -48,9 +69,9 @@ export function applyRuntimeCommit(ctx: StoreContext, commit: RuntimeCommit, now
   }
   validateQueueCompletions(conn, commit.session_id, commit.completed_queue_claims);
 
-  const stored = storeCheckpoint(ctx, commit.checkpoint);
+  const stored = writeCheckpoint(ctx, prepared.checkpoint);
   insertUsageDeltas(conn, commit.usage_deltas);
-  const graph = applyGraphDelta(conn, commit.graph, existing);
+  const graph = applyGraphDelta(conn, commit.graph, prepared.rows, existing);
   const next = actual + 1;
   const meta: SessionHeadMeta = {
     session_id: commit.session_id,
@@ -81,15 +102,16 @@ export function applyRuntimeCommit(ctx: StoreContext, commit: RuntimeCommit, now
 function applyGraphDelta(
   conn: SqliteConnection,
   delta: GraphCommitDelta,
-  existing: SessionHeadMeta | null,
+  rows: readonly NodeRow[],
+  existing: HeadBinding | null,
 ): { leaf: string | null; liveCount: number } {
   const before = () => (existing === null ? countLiveNodes(conn) : existing.graph_node_count);
   if ('Unchanged' in delta) return { leaf: delta.Unchanged.leaf_node_id, liveCount: before() };
   if ('Append' in delta) {
     const count = before();
-    insertNodes(conn, delta.Append.nodes);
-    return { leaf: delta.Append.leaf_node_id, liveCount: count + delta.Append.nodes.length };
+    insertNodeRows(conn, rows);
+    return { leaf: delta.Append.leaf_node_id, liveCount: count + rows.length };
   }
-  replaceAllNodes(conn, delta.ReplaceFull.nodes);
-  return { leaf: delta.ReplaceFull.leaf_node_id ?? null, liveCount: delta.ReplaceFull.nodes.length };
+  replaceAllNodeRows(conn, rows);
+  return { leaf: delta.ReplaceFull.leaf_node_id ?? null, liveCount: rows.length };
 }

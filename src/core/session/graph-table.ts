@@ -42,24 +42,46 @@ WITH RECURSIVE chain(seq, node_id, parent_node_id) AS (
 )
 SELECT g.node_id, g.parent_node_id, g.node_json FROM chain JOIN graph_nodes g ON g.seq = chain.seq`;
 
-/** Inserts nodes in order. A node id that exists (even tombstoned) is refused and nothing is kept. */
-export function insertNodes(conn: SqliteConnection, nodes: readonly SessionNodeRecord[]): void {
-  for (const node of nodes) {
+/** A node as its row: the id and parent columns and its JSON. */
+export interface NodeRow {
+  readonly node_id: string;
+  readonly parent_node_id: string | null;
+  readonly json: string;
+}
+
+/** Serialises nodes to rows (pure; a commit does it before taking the write lock). */
+export function nodeRows(nodes: readonly SessionNodeRecord[]): NodeRow[] {
+  return nodes.map((node) => ({ node_id: node.node_id, parent_node_id: node.parent_node_id ?? null, json: stringifyJsonRow(node) }));
+}
+
+/** Inserts rows in order. A node id that exists (even tombstoned) is refused and nothing is kept. */
+export function insertNodeRows(conn: SqliteConnection, rows: readonly NodeRow[]): void {
+  for (const row of rows) {
     try {
-      conn.run(INSERT_NODE, [node.node_id, node.parent_node_id ?? null, stringifyJsonRow(node)]);
+      conn.run(INSERT_NODE, [row.node_id, row.parent_node_id, row.json]);
     } catch (error) {
       if (isConstraintError(error)) {
-        throw StoreError.backend(`session node \`${node.node_id}\` already exists: ${error.message}`, error);
+        throw StoreError.backend(`session node \`${row.node_id}\` already exists: ${error.message}`, error);
       }
       throw error;
     }
   }
 }
 
+/** Inserts nodes in order (see {@link insertNodeRows}). */
+export function insertNodes(conn: SqliteConnection, nodes: readonly SessionNodeRecord[]): void {
+  insertNodeRows(conn, nodeRows(nodes));
+}
+
+/** Deletes every row (tombstones included) and inserts `rows`. */
+export function replaceAllNodeRows(conn: SqliteConnection, rows: readonly NodeRow[]): void {
+  conn.run(DELETE_ALL);
+  insertNodeRows(conn, rows);
+}
+
 /** Deletes every row (tombstones included) and inserts `nodes`. */
 export function replaceAllNodes(conn: SqliteConnection, nodes: readonly SessionNodeRecord[]): void {
-  conn.run(DELETE_ALL);
-  insertNodes(conn, nodes);
+  replaceAllNodeRows(conn, nodeRows(nodes));
 }
 
 /** Counts live rows with a full scan; only used where no maintained count exists. */

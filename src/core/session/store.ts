@@ -51,7 +51,7 @@ import {
   decodeSessionMetaInput,
   isReadScope,
 } from './codecs.ts';
-import { applyRuntimeCommit } from './commit.ts';
+import { applyRuntimeCommit, prepareRuntimeCommit } from './commit.ts';
 import type { StoreContext } from './context.ts';
 import { collectGarbage } from './gc.ts';
 import { SessionGraph } from './graph.ts';
@@ -203,8 +203,8 @@ export class Store implements RuntimePersistence, LashlangArtifactStore {
    */
   async commitRuntimeState(commit: RuntimeCommit): Promise<RuntimeCommitResult> {
     const result = this.#sync(() => {
-      const checked = this.#input('commit', () => decodeRuntimeCommit(commit));
-      return writeTransaction(this.#ctx.conn, () => applyRuntimeCommit(this.#ctx, checked, this.#ctx.clock()));
+      const prepared = this.#input('commit', () => prepareRuntimeCommit(this.#ctx, decodeRuntimeCommit(commit)));
+      return writeTransaction(this.#ctx.conn, () => applyRuntimeCommit(this.#ctx, prepared, this.#ctx.clock()));
     });
     this.#maybeAutoGc();
     return result;
