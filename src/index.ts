@@ -76,6 +76,7 @@ export type { StoreGcPolicy, StoreOptions } from './core/session/options.ts';
 export type { StoreContext } from './core/session/context.ts';
 export type { RuntimePersistence, QueueMethodName, SessionPersistence } from './core/session/persistence.ts';
 export { QUEUE_METHOD_NAMES } from './core/session/persistence.ts';
+export { RuntimePersistenceBase, UNSUPPORTED_QUEUED_WORK } from './core/session/persistence-base.ts';
 export { SessionGraph } from './core/session/graph.ts';
 export { MAX_ACTIVE_PATH_LENGTH } from './core/session/graph-table.ts';
 export type {

@@ -20,6 +20,7 @@ import { cancelBatch } from './cancel.ts';
 import { claimReady } from './claim.ts';
 import type { QueueContext } from './context.ts';
 import { enqueue } from './enqueue.ts';
+import { claimExactBatches } from './exact-claim.ts';
 import { draftRow, requireBatchIds, requireBoundary, requireClaim, requireIdentifier, requireU64 } from './input.ts';
 import { abandonClaim, renewClaim } from './lease.ts';
 import { listBatches, listPendingBatches } from './list.ts';
@@ -98,14 +99,7 @@ export class QueuedWork implements QueuedWorkPersistence {
     leaseTtlMs: number,
     batchIds: readonly string[],
   ): Promise<QueuedWorkClaim | null> {
-    if (guard(() => requireBatchIds(batchIds)).length === 0) return null;
-    const claim = await this.claimReadyQueuedWork(sessionId, ownerId, boundary, leaseTtlMs, batchIds.length);
-    if (claim === null) return null;
-    const exact =
-      claim.batches.length === batchIds.length && claim.batches.every((batch, i) => batch.batch_id === batchIds[i]);
-    if (exact) return claim;
-    await this.abandonQueuedWorkClaim(claim);
-    return null;
+    return claimExactBatches(this, sessionId, ownerId, boundary, leaseTtlMs, guard(() => requireBatchIds(batchIds)));
   }
 
   /** All of the claim's batches renewed, or `QueuedWorkClaimExpired` and none. */

@@ -1,0 +1,38 @@
+/**
+ * `claimReadyQueuedWorkByBatchIds`, the reference's default: claim the next
+ * ready group with `maxBatches = batchIds.length`, keep it only when it is
+ * exactly the requested batches in order, otherwise abandon it. An exact
+ * claim can therefore never skip earlier queue work. (A failed attempt still
+ * advances the fencing counters of the rows it touched, as in the reference.)
+ */
+import type { QueuedWorkClaim, QueuedWorkClaimBoundary } from './types.ts';
+
+/** The two queue methods the exact claim is built on. */
+export interface ClaimAndAbandon {
+  claimReadyQueuedWork(
+    sessionId: string,
+    ownerId: string,
+    boundary: QueuedWorkClaimBoundary,
+    leaseTtlMs: number,
+    maxBatches: number,
+  ): Promise<QueuedWorkClaim | null>;
+  abandonQueuedWorkClaim(claim: QueuedWorkClaim): Promise<void>;
+}
+
+export async function claimExactBatches(
+  queue: ClaimAndAbandon,
+  sessionId: string,
+  ownerId: string,
+  boundary: QueuedWorkClaimBoundary,
+  leaseTtlMs: number,
+  batchIds: readonly string[],
+): Promise<QueuedWorkClaim | null> {
+  if (batchIds.length === 0) return null;
+  const claim = await queue.claimReadyQueuedWork(sessionId, ownerId, boundary, leaseTtlMs, batchIds.length);
+  if (claim === null) return null;
+  const exact =
+    claim.batches.length === batchIds.length && claim.batches.every((batch, i) => batch.batch_id === batchIds[i]);
+  if (exact) return claim;
+  await queue.abandonQueuedWorkClaim(claim);
+  return null;
+}
