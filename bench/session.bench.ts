@@ -151,7 +151,6 @@ async function committer(conn: SqliteConnection, prefix: string, blobProfile?: B
 const SQL = {
   selectHead: 'SELECT head_json, head_revision FROM session_head WHERE singleton = 1',
   selectTurn: 'SELECT turn_commit_hash, result_json FROM runtime_turn_commits WHERE session_id = ? AND turn_id = ?',
-  blobExists: 'SELECT 1 AS present FROM blobs WHERE hash = ?',
   insertBlob: 'INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)',
   insertUsage:
     'INSERT INTO usage_deltas (source, model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens) VALUES (?, ?, ?, ?, ?, ?)',
@@ -233,7 +232,6 @@ function floorCommitter(engine: RawEngine, bytes: ReturnType<typeof floorBytes>)
     engine.get(SQL.selectHead, []);
     engine.get(SQL.selectTurn, ['root', `turn-f${i}`]);
     for (const [kind, content] of [['t', bytes.tool], ['p', bytes.plugin], ['m', bytes.manifest]] as const) {
-      engine.get(SQL.blobExists, [key(i, kind)]);
       engine.run(SQL.insertBlob, [key(i, kind), content]);
     }
     engine.run(SQL.insertUsage, ['turn', 'gpt-5.4-mini', 1200, 300, 800, 50]);

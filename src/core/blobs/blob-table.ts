@@ -50,9 +50,17 @@ export function insertArtifactBlob(
   // Content addressing makes a second write of the same bytes a no-op, so
   // skip the compression work when the row already exists.
   if (io.conn.get(SELECT_EXISTS, [ref]) === undefined) {
-    io.conn.run(INSERT_BLOB, [ref, encodeEnvelope(io.codecs, profile, descriptor, content)]);
+    insertEnvelope(io, ref, encodeEnvelope(io.codecs, profile, descriptor, content));
   }
   return ref;
+}
+
+/**
+ * Stores an envelope built beforehand (`encodeEnvelope`) under `ref`, the
+ * SHA-256 of its logical content. The first envelope of a ref wins.
+ */
+export function insertEnvelope(io: BlobIo, ref: BlobRef, envelope: Uint8Array): void {
+  io.conn.run(INSERT_BLOB, [ref, envelope]);
 }
 
 const SELECT_EXISTS = 'SELECT 1 AS present FROM blobs WHERE hash = ?';

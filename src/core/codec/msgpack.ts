@@ -21,18 +21,31 @@ const decoder = new Decoder();
 
 /** msgpack bytes of `value`, safe to keep (not a view into a shared buffer). */
 export function encodeMsgpack(value: unknown): Uint8Array {
+  const view = encodeMsgpackTransient(value);
+  // Only a view into the live working buffer needs copying: the library's
+  // output, or a view of a buffer just retired for its size, is ours alone.
+  return view.buffer === bytes.buffer ? view.slice() : view;
+}
+
+/**
+ * msgpack bytes of `value` as a view into the encoder's working buffer: no
+ * copy, but valid only until the next encode. For callers that consume the
+ * bytes at once (hash them, copy them into an envelope) and keep nothing.
+ */
+export function encodeMsgpackTransient(value: unknown): Uint8Array {
   if (entered) return encoder.encode(value);
   entered = true;
   pos = 0;
   try {
     write(value, 1);
-    return bytes.slice(0, pos);
+    return bytes.subarray(0, pos);
   } catch (error) {
     if (error === UNSUPPORTED) return encoder.encode(value);
     throw error;
   } finally {
     entered = false;
-    // Do not keep a buffer sized for one huge value forever.
+    // Do not keep a buffer sized for one huge value forever (a view already
+    // handed out keeps the old buffer alive on its own).
     if (bytes.length > MAX_RETAINED) allocate(INITIAL_SIZE);
   }
 }

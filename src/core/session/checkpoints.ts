@@ -5,10 +5,12 @@
  * checkpoint ref. Equal content gives equal refs, so an unchanged turn
  * reproduces the same checkpoint ref and stores nothing new.
  */
-import { insertArtifactBlob, lookupBlob, type BlobRef } from '../blobs/blob-table.ts';
+import { insertEnvelope, lookupBlob, type BlobRef } from '../blobs/blob-table.ts';
+import { encodeEnvelope } from '../blobs/envelope.ts';
+import type { BuiltinBlobProfile } from '../blobs/profile.ts';
 import { BlobDescriptors, type BlobArtifactDescriptor } from '../blobs/descriptor.ts';
 import type { Codecs } from '../codec/codecs.ts';
-import { decodeMsgpack, encodeMsgpack } from '../codec/msgpack.ts';
+import { decodeMsgpack, encodeMsgpackTransient } from '../codec/msgpack.ts';
 import type { StoreContext } from './context.ts';
 import { decodePluginSnapshot, decodeSessionCheckpoint, decodeToolState, encodeSessionCheckpoint } from './codecs.ts';
 import type { HydratedSessionCheckpoint, SessionCheckpoint, StoredSessionCheckpoint } from './records.ts';
@@ -19,32 +21,38 @@ const PLUGIN_SNAPSHOT = BlobDescriptors.pluginSessionSnapshot();
 const EXECUTION_STATE = BlobDescriptors.executionStateSnapshot();
 const MANIFEST = BlobDescriptors.checkpointManifest();
 
-/** A blob ready to insert: its logical content, already hashed. */
+/** A blob ready to insert: its ref (the hash of its logical content) and its envelope. */
 interface PreparedBlob {
-  readonly descriptor: BlobArtifactDescriptor;
-  readonly content: Uint8Array;
   readonly ref: BlobRef;
+  readonly envelope: Uint8Array;
 }
 
-/** A checkpoint encoded and hashed, ready to write: snapshot blobs, then the manifest blob. */
+/** A checkpoint encoded, hashed and enveloped, ready to write: snapshot blobs, then the manifest blob. */
 export interface PreparedCheckpoint extends StoredSessionCheckpoint {
   readonly blobs: readonly PreparedBlob[];
 }
 
 /**
- * Encodes and hashes the snapshot values that are present (the others keep
- * their passthrough refs, which are not checked) and the manifest naming
- * them. Pure CPU work touching no table, so a commit does it before taking
- * the write lock.
+ * Encodes, hashes and envelopes (compressing where the profile says so) the
+ * snapshot values that are present — the others keep their passthrough refs,
+ * which are not checked — and the manifest naming them. Pure CPU work
+ * touching no table, so a commit does it before taking the write lock. A
+ * snapshot travels in a commit only when it changed, so compressing before
+ * knowing whether the blob is already stored is rarely wasted.
  */
-export function prepareCheckpoint(codecs: Codecs, checkpoint: HydratedSessionCheckpoint): PreparedCheckpoint {
+export function prepareCheckpoint(
+  codecs: Codecs,
+  profile: BuiltinBlobProfile,
+  checkpoint: HydratedSessionCheckpoint,
+): PreparedCheckpoint {
   const blobs: PreparedBlob[] = [];
-  const prepare = (descriptor: BlobArtifactDescriptor, content: Uint8Array): BlobRef => {
+  const typed = (descriptor: BlobArtifactDescriptor, value: unknown): BlobRef => {
+    // The transient encoding is hashed and copied into the envelope at once.
+    const content = encodeMsgpackTransient(value);
     const ref = codecs.sha256Hex(content);
-    blobs.push({ descriptor, content, ref });
+    blobs.push({ ref, envelope: encodeEnvelope(codecs, profile, descriptor, content) });
     return ref;
   };
-  const typed = (descriptor: BlobArtifactDescriptor, value: unknown): BlobRef => prepare(descriptor, encodeMsgpack(value));
   const toolRef = checkpoint.tool_state !== null ? typed(TOOL_STATE, checkpoint.tool_state) : checkpoint.tool_state_ref;
   const pluginRef =
     checkpoint.plugin_snapshot !== null ? typed(PLUGIN_SNAPSHOT, checkpoint.plugin_snapshot) : checkpoint.plugin_snapshot_ref;
@@ -61,13 +69,13 @@ export function prepareCheckpoint(codecs: Codecs, checkpoint: HydratedSessionChe
 
 /** Writes a prepared checkpoint's blobs. Runs inside the caller's write transaction. */
 export function writeCheckpoint(ctx: StoreContext, prepared: PreparedCheckpoint): StoredSessionCheckpoint {
-  for (const blob of prepared.blobs) insertArtifactBlob(ctx, ctx.profile, blob.descriptor, blob.content, blob.ref);
+  for (const blob of prepared.blobs) insertEnvelope(ctx, blob.ref, blob.envelope);
   return { checkpoint_ref: prepared.checkpoint_ref, manifest: prepared.manifest };
 }
 
 /** Prepares and writes a checkpoint. Runs inside the caller's write transaction. */
 export function storeCheckpoint(ctx: StoreContext, checkpoint: HydratedSessionCheckpoint): StoredSessionCheckpoint {
-  return writeCheckpoint(ctx, prepareCheckpoint(ctx.codecs, checkpoint));
+  return writeCheckpoint(ctx, prepareCheckpoint(ctx.codecs, ctx.profile, checkpoint));
 }
 
 export type ManifestLookup =

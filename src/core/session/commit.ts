@@ -1,9 +1,9 @@
 /**
  * `commitRuntimeState` (`contract-session.md` §2.4.1) in two parts:
  *
- * - `prepareRuntimeCommit` does the CPU work that needs no table — encoding
- *   and hashing the checkpoint blobs, serialising the node rows — before the
- *   write lock is taken, so other connections wait only for the SQL;
+ * - `prepareRuntimeCommit` does the CPU work that needs no table — encoding,
+ *   hashing and compressing the checkpoint blobs, serialising the node rows —
+ *   before the write lock is taken, so other connections wait only for the SQL;
  * - `applyRuntimeCommit` is the body that runs inside one `BEGIN IMMEDIATE`
  *   transaction. The checks come first and in the reference's order — session
  *   binding, turn stamp, head-revision CAS, queue completions — so a failing
@@ -34,7 +34,7 @@ export interface PreparedRuntimeCommit {
 export function prepareRuntimeCommit(ctx: StoreContext, commit: RuntimeCommit): PreparedRuntimeCommit {
   const { graph } = commit;
   const nodes = 'Append' in graph ? graph.Append.nodes : 'ReplaceFull' in graph ? graph.ReplaceFull.nodes : [];
-  return { commit, checkpoint: prepareCheckpoint(ctx.codecs, commit.checkpoint), rows: nodeRows(nodes) };
+  return { commit, checkpoint: prepareCheckpoint(ctx.codecs, ctx.profile, commit.checkpoint), rows: nodeRows(nodes) };
 }
 
 /** Runs a prepared commit inside the caller's write transaction. */
