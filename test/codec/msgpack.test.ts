@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Encoder } from '@msgpack/msgpack';
-import { decodeMsgpack, encodeMsgpack } from '../../src/core/codec/msgpack.ts';
+import { decodeMsgpack, encodeMsgpack, encodeMsgpackTransient } from '../../src/core/codec/msgpack.ts';
 
 const reference = new Encoder({ sortKeys: true, ignoreUndefined: true });
 
@@ -73,5 +73,17 @@ describe('msgpack encoder', () => {
     const big = encodeMsgpack({ blob: new Uint8Array(3 * 1024 * 1024) });
     assert.equal(big.length, 3 * 1024 * 1024 + 11);
     same({ after: 'a large value' });
+  });
+
+  it('hands out a transient view that equals the copy, and stays whole past a retired buffer', () => {
+    const value = { tools: { search: { description: 'x'.repeat(500) } } };
+    const view = encodeMsgpackTransient(value);
+    assert.deepEqual(Buffer.from(view), Buffer.from(reference.encode(value)));
+    const huge = encodeMsgpackTransient({ blob: new Uint8Array(2 * 1024 * 1024).fill(7) });
+    const expectedTail = Array.from(huge.subarray(huge.length - 4));
+    encodeMsgpack({ later: 'the working buffer was replaced after the huge value' });
+    assert.equal(huge.length, 2 * 1024 * 1024 + 11);
+    assert.deepEqual(Array.from(huge.subarray(huge.length - 4)), expectedTail);
+    assert.deepEqual(Array.from(huge.subarray(huge.length - 4)), [7, 7, 7, 7]);
   });
 });
