@@ -74,3 +74,12 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   return value === null ? 'null' : typeof value;
 }
+
+/**
+ * A value of the wrong shape (caller input or a row read back). Thrown by the
+ * components' small readers with the offending path, and wrapped by each
+ * component into the typed error of its contract.
+ */
+export class ShapeError extends Error {
+  override name = 'ShapeError';
+}

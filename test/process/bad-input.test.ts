@@ -53,8 +53,8 @@ describeEachDriver('process registry bad input', (driver) => {
         registration('p', [{ name: 'w', payload_schema: anySchema(), semantics: { wake: { input: { pointer: 1 } as never, dedupe_key: 'event_identity' } } }]),
         /registration\.event_types\[4\]\.semantics\.wake\.input\.pointer: expected a string/,
       ],
-      [{ ...registration('p'), input: { type: 'external', metadata: Number.NaN } }, /registration\.input\.metadata is NaN/],
-      [{ ...registration('p'), input: { type: 'external', metadata: new Date() } }, /not a plain JSON object/],
+      [{ ...registration('p'), input: { type: 'external', metadata: Number.NaN } }, /registration\.input\.metadata holds the non-finite number NaN/],
+      [{ ...registration('p'), input: { type: 'external', metadata: new Date() } }, /must be plain JSON/],
     ];
     for (const [input, expected] of cases) {
       await refused(conn, () => registry.registerProcess(input as ProcessRegistration), expected);
@@ -103,7 +103,7 @@ describeEachDriver('process registry bad input', (driver) => {
       [['p', { event_type: 'process.completed', payload: { await_output: { type: 'success', value: 1 } } }], 'process `p` event `process.completed` requires a deterministic replay key'],
       [['p', { event_type: 'process.cancel_requested', payload: {}, replay: { key: '' } }], 'process `p` event `process.cancel_requested` requires a deterministic replay key'],
       [['p', { event_type: 'wake', payload: { wake_input: 'x' } }], 'process `p` emitted wake event `wake` without a wake target scope'],
-      [['p', { event_type: 'plain', payload: Number.POSITIVE_INFINITY }], /invalid process event append request: payload is Infinity/],
+      [['p', { event_type: 'plain', payload: Number.POSITIVE_INFINITY }], /invalid process event append request: payload holds the non-finite number Infinity/],
       [['p', { event_type: 'plain', payload: undefined as never }], /payload is missing/],
       [['p', { event_type: 'wake', payload: { wake_input: 'x' }, wake_target_scope: processScope('') }], 'process scope must include a session id'],
       [['p\0', { event_type: 'plain', payload: 1 }], 'process id must not contain NUL characters'],

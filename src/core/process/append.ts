@@ -5,12 +5,13 @@
  * reference's order. The registry runs it inside its write transaction with
  * the record, the next sequence and the stored event of the replay key.
  */
+import { jsonValueProblem } from '../validation.ts';
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
 import { PluginError } from '../errors.ts';
 import type { RuntimeInvocation, RuntimeReplay } from '../model/invocation.ts';
 import type { EpochMs, JsonValue, U64 } from '../model/json.ts';
-import { decodeReplay, decodeScope, jsonProblem, ShapeError } from './decode.ts';
+import { decodeReplay, decodeScope, ShapeError } from './decode.ts';
 import { lashSchemaProblem } from './lash-schema.ts';
 import { materializeSemantics } from './materialize.ts';
 import { CANCEL_REQUESTED_EVENT, isTerminal, processScopeId, statusFromTerminal } from './model.ts';
@@ -200,7 +201,7 @@ export function normaliseAppendRequest(request: unknown): ProcessEventAppendRequ
     if (typeof request !== 'object' || request === null) throw new ShapeError('request: expected an object');
     const raw = request as Record<string, unknown>;
     if (typeof raw.event_type !== 'string') throw new ShapeError('event_type: expected a string');
-    const problem = raw.payload === undefined ? 'payload is missing' : jsonProblem(raw.payload, 'payload');
+    const problem = raw.payload === undefined ? 'payload is missing' : jsonValueProblem(raw.payload, 'payload');
     if (problem !== null) throw new ShapeError(problem);
     const clean: ProcessEventAppendRequest = { event_type: raw.event_type, payload: raw.payload as JsonValue };
     if (raw.replay !== undefined && raw.replay !== null) clean.replay = decodeReplay(raw.replay, 'replay');

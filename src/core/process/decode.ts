@@ -7,8 +7,9 @@
  *
  * Free-form JSON fields (payloads, metadata, schemas) are taken as they are:
  * rows come from `JSON.parse`, and inputs are checked once up front with
- * {@link jsonProblem}.
+ * `jsonValueProblem` (`src/core/validation.ts`).
  */
+import { jsonValueProblem, ShapeError } from '../validation.ts';
 import { PluginError } from '../errors.ts';
 import type { CausalRef } from '../model/causal.ts';
 import {
@@ -44,9 +45,7 @@ import type {
   ToolFailureClass,
 } from './types.ts';
 
-export class ShapeError extends Error {
-  override name = 'ShapeError';
-}
+export { ShapeError };
 
 type Obj = Record<string, unknown>;
 
@@ -102,43 +101,12 @@ function compact<T extends object>(value: T): T {
   return value;
 }
 
-/** `null` when `value` is plain JSON (objects may hold `undefined` members, which JSON omits). */
-export function jsonProblem(value: unknown, path = 'value'): string | null {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return null;
-    case 'number':
-      return Number.isFinite(value) ? null : `${path} is ${value}, which JSON cannot represent`;
-    case 'object': {
-      if (value === null) return null;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const problem = value[i] === undefined ? `${path}[${i}] is undefined` : jsonProblem(value[i], `${path}[${i}]`);
-          if (problem !== null) return problem;
-        }
-        return null;
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return `${path} is not a plain JSON object`;
-      for (const [key, member] of Object.entries(value)) {
-        if (member === undefined) continue;
-        const problem = jsonProblem(member, `${path}.${key}`);
-        if (problem !== null) return problem;
-      }
-      return null;
-    }
-    default:
-      return `${path} is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}, which JSON cannot represent`;
-  }
-}
-
 /**
  * Checks a caller's argument (plain JSON, right shape) and returns its
  * normalised copy; anything wrong is `PluginError` `invalid {what}: …`.
  */
 export function normaliseInput<T>(what: string, value: unknown, decode: (value: unknown) => T, path = what.replaceAll(' ', '_')): T {
-  const problem = jsonProblem(value, path);
+  const problem = jsonValueProblem(value, path);
   if (problem !== null) throw PluginError.session(`invalid ${what}: ${problem}`);
   try {
     return decode(value);

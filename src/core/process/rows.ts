@@ -7,7 +7,7 @@
  * and raised as `failed to decode process registry row: …`, never returned.
  *
  * Rows are written with plain `JSON.stringify`: every value in them is plain
- * JSON (inputs are checked by `jsonProblem`, which refuses bytes), and the
+ * JSON (inputs are checked by `jsonValueProblem`, which refuses bytes), and the
  * byte-aware replacer of `stringifyJsonRow` costs a tenth of an append.
  */
 import type { SqliteConnection } from '../driver/types.ts';

@@ -6,11 +6,9 @@
  */
 import { bytesFromJson } from '../codec/json-bytes.ts';
 import { StoreError } from '../errors.ts';
-import { identifierProblem, u64Problem } from '../validation.ts';
+import { identifierProblem, ShapeError, u64Problem } from '../validation.ts';
 
-export class ShapeError extends Error {
-  override name = 'ShapeError';
-}
+export { ShapeError };
 
 export type Fields = Record<string, unknown>;
 
