@@ -5,19 +5,11 @@
  * claim can therefore never skip earlier queue work. (A failed attempt still
  * advances the fencing counters of the rows it touched, as in the reference.)
  */
+import type { RuntimePersistence } from '../session/persistence.ts';
 import type { QueuedWorkClaim, QueuedWorkClaimBoundary } from './types.ts';
 
 /** The two queue methods the exact claim is built on. */
-export interface ClaimAndAbandon {
-  claimReadyQueuedWork(
-    sessionId: string,
-    ownerId: string,
-    boundary: QueuedWorkClaimBoundary,
-    leaseTtlMs: number,
-    maxBatches: number,
-  ): Promise<QueuedWorkClaim | null>;
-  abandonQueuedWorkClaim(claim: QueuedWorkClaim): Promise<void>;
-}
+export type ClaimAndAbandon = Pick<RuntimePersistence, 'claimReadyQueuedWork' | 'abandonQueuedWorkClaim'>;
 
 export async function claimExactBatches(
   queue: ClaimAndAbandon,
