@@ -58,14 +58,12 @@ export function writeTransaction<T>(conn: SqliteConnection, body: () => T | Roll
     );
   }
   if (conn.closed) throw new TransactionError(`cannot write: ${describe(conn)} is closed`);
+  if (conn.transaction !== undefined) return writeThroughEngine(conn, body);
   conn.exec('BEGIN IMMEDIATE');
   open.set(conn, 'write');
   let outcome: T | Rollback<T>;
   try {
-    outcome = body();
-    if (isThenable(outcome)) {
-      throw new TransactionError('a transaction body returned a Promise; bodies must be synchronous');
-    }
+    outcome = synchronous(body());
   } catch (error) {
     open.delete(conn);
     rollbackQuietly(conn);
@@ -95,20 +93,64 @@ export function writeTransaction<T>(conn: SqliteConnection, body: () => T | Roll
 export function readTransaction<T>(conn: SqliteConnection, body: () => T): T {
   if (open.has(conn)) return body();
   if (conn.closed) throw new TransactionError(`cannot read: ${describe(conn)} is closed`);
+  if (conn.transaction !== undefined) return readThroughEngine(conn, body);
   conn.exec('BEGIN');
   open.set(conn, 'read');
   try {
-    const result = body();
-    if (isThenable(result)) {
-      throw new TransactionError('a transaction body returned a Promise; bodies must be synchronous');
-    }
-    return result;
+    return synchronous(body());
   } finally {
     open.delete(conn);
     // A read transaction changes nothing: ending it by ROLLBACK is cheapest and
     // cannot fail with SQLITE_BUSY.
     rollbackQuietly(conn);
   }
+}
+
+/**
+ * Carries a {@link Rollback} out of an engine transaction: the engine only
+ * rolls back on a throw, so the body throws this private signal and the
+ * helper turns it back into the rollback's value.
+ */
+class RollbackSignal {
+  readonly rollback: Rollback<unknown>;
+  constructor(rollback: Rollback<unknown>) {
+    this.rollback = rollback;
+  }
+}
+
+function writeThroughEngine<T>(conn: SqliteConnection, body: () => T | Rollback<T>): T {
+  open.set(conn, 'write');
+  let outcome: T;
+  try {
+    outcome = conn.transaction!('write', () => {
+      const result = synchronous(body());
+      if (result instanceof Rollback) throw new RollbackSignal(result);
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof RollbackSignal) return error.rollback.value as T;
+    throw error;
+  } finally {
+    open.delete(conn);
+  }
+  conn.afterCommit?.();
+  return outcome;
+}
+
+function readThroughEngine<T>(conn: SqliteConnection, body: () => T): T {
+  open.set(conn, 'read');
+  try {
+    return conn.transaction!('read', () => synchronous(body()));
+  } finally {
+    open.delete(conn);
+  }
+}
+
+function synchronous<T>(result: T): T {
+  if (isThenable(result)) {
+    throw new TransactionError('a transaction body returned a Promise; bodies must be synchronous');
+  }
+  return result;
 }
 
 function rollbackQuietly(conn: SqliteConnection): void {

@@ -70,6 +70,25 @@ export interface SqliteConnection {
    * every write inside `writeTransaction`, even a single statement.
    */
   afterCommit?(): void;
+  /**
+   * Resolves once every write transaction committed so far on this
+   * connection is on the connection's persistence target; rejects when
+   * writing it failed (the data stays committed in memory, and a later call
+   * tries again). Components await it before a write method resolves, so an
+   * acknowledged write is a durable one. Drivers whose `COMMIT` is itself
+   * durable (node:sqlite on a file) or that have no target leave it out.
+   */
+  whenDurable?(): Promise<void>;
+  /**
+   * Runs `body` as one transaction through the engine's own transaction API,
+   * for engines that refuse `BEGIN`/`COMMIT` SQL (a Cloudflare Durable
+   * Object's `transactionSync`). Commits when `body` returns; rolls back and
+   * re-throws when it throws. A `'write'` transaction must take the write
+   * lock up front, as `BEGIN IMMEDIATE` does. When present, the core's
+   * `writeTransaction` / `readTransaction` use it instead of SQL
+   * (see `transaction.ts`); drivers that accept `BEGIN` leave it out.
+   */
+  transaction?<T>(kind: 'read' | 'write', body: () => T): T;
   /** True once `close()` has run. */
   readonly closed: boolean;
   /** Closes the connection. Idempotent. */
