@@ -1,0 +1,5 @@
+/** The commands of `lash-store`, in the order the help lists them. */
+import type { Command } from '../command.ts';
+import { inspectCommand } from './inspect.ts';
+
+export const COMMANDS: readonly Command[] = [inspectCommand];
