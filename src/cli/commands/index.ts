@@ -1,5 +1,6 @@
 /** The commands of `lash-store`, in the order the help lists them. */
 import type { Command } from '../command.ts';
 import { inspectCommand } from './inspect.ts';
+import { verifyCommand } from './verify.ts';
 
-export const COMMANDS: readonly Command[] = [inspectCommand];
+export const COMMANDS: readonly Command[] = [inspectCommand, verifyCommand];

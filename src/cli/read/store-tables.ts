@@ -124,8 +124,8 @@ export function tombstonedBytes(conn: SqliteConnection): number {
   return conn.get<{ n: number | null }>('SELECT sum(length(node_json)) AS n FROM graph_nodes WHERE tombstoned <> 0')!.n ?? 0;
 }
 
-export function sessionMetaRelation(conn: SqliteConnection): { relation_json: unknown } | undefined {
-  return conn.get('SELECT relation_json FROM session_meta WHERE singleton = 1');
+export function sessionMetaRow(conn: SqliteConnection): { session_id: unknown; relation_json: unknown } | undefined {
+  return conn.get('SELECT session_id, relation_json FROM session_meta WHERE singleton = 1');
 }
 
 export interface BlobRow {
