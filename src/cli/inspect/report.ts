@@ -15,7 +15,7 @@ import {
   type TokenLedgerEntry,
   type TokenUsage,
 } from '../../index.ts';
-import { parseEnvelope } from '../../advanced.ts';
+import { blobKind } from '../blob-kind.ts';
 import { CollectingLogger, componentStatuses, type ComponentStatuses } from '../components.ts';
 import { fileSizes, openReadOnly, type FileSizes, type ReadOnlyMode } from '../database-file.ts';
 import type { Output } from '../output.ts';
@@ -235,11 +235,9 @@ function blobSection(conn: SqliteConnection, out: Output): SessionSection['blobs
   const byKind: Record<string, { count: number; stored_bytes: number }> = {};
   const progress = out.progress('reading blobs', totals.count);
   for (const row of read.blobRows(conn)) {
-    const stored = row.content instanceof Uint8Array ? row.content : null;
-    const kind = stored === null ? 'not-a-blob' : (parseEnvelope(stored)?.descriptor.kind ?? 'raw');
-    const entry = (byKind[kind] ??= { count: 0, stored_bytes: 0 });
+    const entry = (byKind[blobKind(row.content)] ??= { count: 0, stored_bytes: 0 });
     entry.count += 1;
-    entry.stored_bytes += stored?.length ?? 0;
+    entry.stored_bytes += row.content instanceof Uint8Array ? row.content.length : 0;
     progress.tick();
   }
   progress.finish();
