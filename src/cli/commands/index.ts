@@ -2,6 +2,7 @@
 import type { Command } from '../command.ts';
 import { inspectCommand } from './inspect.ts';
 import { gcCommand, vacuumCommand } from './maintenance.ts';
+import { exportCommand, importCommand } from './transfer.ts';
 import { verifyCommand } from './verify.ts';
 
-export const COMMANDS: readonly Command[] = [inspectCommand, verifyCommand, gcCommand, vacuumCommand];
+export const COMMANDS: readonly Command[] = [inspectCommand, verifyCommand, gcCommand, vacuumCommand, exportCommand, importCommand];
