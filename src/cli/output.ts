@@ -48,6 +48,11 @@ export class Output {
     this.#stdout.write(`${text}\n`);
   }
 
+  /** Writes text to stdout as it is. */
+  text(text: string): void {
+    this.#stdout.write(text);
+  }
+
   /** Writes one JSON document to stdout. */
   json(value: unknown): void {
     this.#stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -26,7 +26,7 @@ export const exportCommand: Command = {
     const force = values.force === true;
     if (values.json === true) {
       const text = await exportSessionJson(source);
-      if (target === undefined) process.stdout.write(text);
+      if (target === undefined) out.text(text);
       else writeTextFile(target, text, force);
       return EXIT.ok;
     }
