@@ -63,8 +63,8 @@ export function renderInspect(report: InspectReport, out: Output): void {
     h('processes');
     out.line(`  ${process.processes.length} process(es): ${Object.entries(process.by_status).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}`);
     for (const p of process.processes) {
-      const grants = p.grants.map((g) => g.session_id).join(', ') || 'no grants';
-      out.line(`    ${p.process_id} ${p.status}, ${p.event_count} event(s), granted to ${grants}`);
+      const grants = p.grants.length === 0 ? 'no grants' : `granted to ${p.grants.map((g) => g.session_id).join(', ')}`;
+      out.line(`    ${p.process_id} ${p.status}, ${p.event_count} event(s), ${grants}`);
       for (const e of p.last_events) out.line(`      #${e.sequence} ${e.event_type} at ${formatTime(e.occurred_at_ms)}`);
     }
   }
