@@ -30,12 +30,14 @@ import {
   processScope,
   queuedTurnInputDraft,
   type RuntimeCommit,
-  type SessionNodeRecord,
   type TokenLedgerEntry,
 } from '../../src/index.ts';
 import { openNodeSqlite } from '../../src/node.ts';
 import { execEnvelope, failingExecutor, returningExecutor } from '../effects/samples.ts';
 import { buttonRequest, sampleDraft } from '../host-events/samples.ts';
+import { message } from './records.ts';
+
+export { message };
 
 export const REPO = new URL('../../', import.meta.url).pathname;
 
@@ -106,17 +108,6 @@ export interface RichFacts {
   readonly tombstonedNodes: number;
   readonly pendingBatchId: string;
   readonly claimedBatchId: string;
-}
-
-export function message(id: string, role: 'User' | 'Assistant', text: string, parent?: string): SessionNodeRecord {
-  const node: SessionNodeRecord = {
-    node_id: id,
-    timestamp: '2026-06-02T00:00:00Z',
-    kind: 'event',
-    event: { Conversation: { id, role, parts: [{ id: `${id}.p0`, kind: 'Text', content: text, prune_state: 'Intact' }] } },
-  };
-  if (parent !== undefined) node.parent_node_id = parent;
-  return node;
 }
 
 const usage = (source: string, input: number, output: number): TokenLedgerEntry => ({
