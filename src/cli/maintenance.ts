@@ -11,8 +11,8 @@
 import { Store, type GcReport, type SqliteConnection } from '../index.ts';
 import type { NodeSqliteConnection } from '../node.ts';
 import { blobKind } from './blob-kind.ts';
-import { CollectingLogger, componentStatuses } from './components.ts';
-import { fileSizes, openWritable } from './database-file.ts';
+import { CollectingLogger, componentStatuses, type ComponentStatus } from './components.ts';
+import { fileSizes, openReadOnly, openWritable } from './database-file.ts';
 import { CliError, EXIT } from './errors.ts';
 import * as read from './read/store-tables.ts';
 import { withScratchCopy } from './scratch-copy.ts';
@@ -109,6 +109,13 @@ export async function runVacuum(path: string, dryRun: boolean, busyTimeoutMs: nu
 }
 
 async function withWritable<T>(path: string, busyTimeoutMs: number, body: (conn: NodeSqliteConnection) => Promise<T>): Promise<T> {
+  // Decide from a read-only look: a writable open already switches a file to WAL.
+  const probe = openReadOnly(path);
+  try {
+    requireSession(componentStatuses(probe.conn).session, path);
+  } finally {
+    probe.close();
+  }
   const conn = openWritable(path, busyTimeoutMs);
   try {
     return await body(conn);
@@ -119,9 +126,13 @@ async function withWritable<T>(path: string, busyTimeoutMs: number, body: (conn:
 
 /** The session store of a file that holds one; refuses a file without (opening would create the tables). */
 export async function openSessionStore(conn: SqliteConnection, path: string, logger: CollectingLogger): Promise<Store> {
-  const status = componentStatuses(conn).session;
-  if (status.state === 'absent') throw new CliError(`${path} holds no session store`, EXIT.usage);
+  requireSession(componentStatuses(conn).session, path);
   return Store.open(conn, { logger });
+}
+
+function requireSession(status: ComponentStatus, path: string): void {
+  if (status.state === 'absent') throw new CliError(`${path} holds no session store`, EXIT.usage);
+  if (status.state === 'unsupported') throw new CliError(status.problem!, EXIT.schema);
 }
 
 function blobInventory(conn: SqliteConnection): Map<string, { kind: string; stored_bytes: number }> {
