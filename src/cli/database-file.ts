@@ -25,6 +25,7 @@ import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, r
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SqliteBusyError } from '../index.ts';
 import { openNodeSqlite, type NodeSqliteConnection } from '../node.ts';
 import { CliError, EXIT, usageError } from './errors.ts';
 
@@ -129,6 +130,8 @@ function openUri(path: string, target: string, mode: ReadOnlyMode, query: string
   try {
     conn = openNodeSqlite(uri, { readOnly: true, busyTimeoutMs: 2_000 });
   } catch (error) {
+    // A lock is not the file's fault: let it report as busy (exit 3).
+    if (error instanceof SqliteBusyError) throw error;
     throw new CliError(`cannot open ${path} read-only: ${(error as Error).message}`, EXIT.usage, { cause: error });
   }
   probe(conn, path);

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { spawnChild } from '../support/child.ts';
-import { REPO, richStore, runCli, snapshot } from './support.ts';
+import { REPO, richStore, runCli, snapshot, tempFolder } from './support.ts';
 
 const WRITER = join(REPO, 'test/cli/fixtures/open-writer.ts');
 
@@ -68,6 +68,22 @@ describe('lash-store inspect and verify are read-only', () => {
     } finally {
       writer.send({ close: true });
       await writer.exited;
+    }
+  });
+
+  it("says a rollback-journal file under another process's exclusive lock is locked (exit 3)", async () => {
+    const path = join(tempFolder(), 'locked.db');
+    const holder = spawnChild(join(REPO, 'test/fixtures/hold-exclusive-lock.ts'), [path, '4000']);
+    try {
+      await holder.next();
+      const before = snapshot(path);
+      const run = await runCli(['inspect', path]);
+      assert.equal(run.code, 3, run.stderr);
+      assert.match(run.stderr, /^error: the database is locked by another connection/);
+      assert.deepEqual(snapshot(path), before);
+    } finally {
+      holder.process.kill();
+      await holder.exited;
     }
   });
 
