@@ -61,7 +61,7 @@ export function schemaVersionRows(conn: SqliteConnection): Array<{ component: un
  * memory and can report progress. `sql` selects `rowid AS _rowid, …` and ends
  * with `WHERE rowid > ? ORDER BY rowid LIMIT ?`.
  */
-export function* pagedRows<T extends object>(
+function* pagedRows<T extends object>(
   conn: SqliteConnection,
   sql: string,
   params: readonly SqlParam[] = [],
@@ -74,6 +74,11 @@ export function* pagedRows<T extends object>(
     if (page.length < limit) return;
     after = page[page.length - 1]!._rowid;
   }
+}
+
+/** Every row of `table` (its `columns`, plus `_rowid`), a page at a time. `table` and `columns` are constants of this module. */
+function scan<T extends object>(conn: SqliteConnection, table: string, columns: string, limit?: number): Iterable<T> {
+  return pagedRows<T>(conn, `SELECT rowid AS _rowid, ${columns} FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ?`, [], limit);
 }
 
 export function countRows(conn: SqliteConnection, table: TableName): number {
@@ -113,10 +118,7 @@ export interface NodeRowRaw {
 
 /** Every graph row, tombstoned ones too, in insertion order. */
 export function nodeRows(conn: SqliteConnection): Iterable<NodeRowRaw> {
-  return pagedRows(
-    conn,
-    'SELECT rowid AS _rowid, seq, node_id, parent_node_id, node_json, tombstoned FROM graph_nodes WHERE rowid > ? ORDER BY rowid LIMIT ?',
-  );
+  return scan(conn, 'graph_nodes', 'seq, node_id, parent_node_id, node_json, tombstoned');
 }
 
 /** Total JSON bytes of the tombstoned rows (what `vacuum` deletes). */
@@ -136,7 +138,7 @@ export interface BlobRow {
 
 /** Every blob with its stored bytes, a page at a time. */
 export function blobRows(conn: SqliteConnection): Iterable<BlobRow> {
-  return pagedRows(conn, 'SELECT rowid AS _rowid, hash, content FROM blobs WHERE rowid > ? ORDER BY rowid LIMIT ?', [], 64);
+  return scan(conn, 'blobs', 'hash, content', 64);
 }
 
 export function blobStoredBytes(conn: SqliteConnection, hash: string): number | null {
@@ -171,10 +173,7 @@ export interface TurnCommitRow {
 }
 
 export function turnCommitRows(conn: SqliteConnection): Iterable<TurnCommitRow> {
-  return pagedRows(
-    conn,
-    'SELECT rowid AS _rowid, session_id, turn_id, result_json FROM runtime_turn_commits WHERE rowid > ? ORDER BY rowid LIMIT ?',
-  );
+  return scan(conn, 'runtime_turn_commits', 'session_id, turn_id, result_json');
 }
 
 export interface UsageRowRaw {
@@ -187,11 +186,7 @@ export interface UsageRowRaw {
 }
 
 export function usageRows(conn: SqliteConnection): Iterable<UsageRowRaw> {
-  return pagedRows(
-    conn,
-    `SELECT rowid AS _rowid, seq, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens
-       FROM usage_deltas WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-  );
+  return scan(conn, 'usage_deltas', 'seq, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens');
 }
 
 export function attachmentCounts(conn: SqliteConnection): { total: number; uncommitted: number } {
@@ -235,11 +230,7 @@ export interface BatchRowRaw {
 }
 
 export function batchRows(conn: SqliteConnection): Iterable<BatchRowRaw> {
-  return pagedRows(
-    conn,
-    `SELECT rowid AS _rowid, batch_id, session_id, delivery_policy, slot_policy, merge_key_json
-       FROM queued_work_batches WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-  );
+  return scan(conn, 'queued_work_batches', 'batch_id, session_id, delivery_policy, slot_policy, merge_key_json');
 }
 
 export interface ItemRowRaw {
@@ -250,10 +241,7 @@ export interface ItemRowRaw {
 }
 
 export function itemRows(conn: SqliteConnection): Iterable<ItemRowRaw> {
-  return pagedRows(
-    conn,
-    'SELECT rowid AS _rowid, batch_id, item_id, payload_json FROM queued_work_items WHERE rowid > ? ORDER BY rowid LIMIT ?',
-  );
+  return scan(conn, 'queued_work_items', 'batch_id, item_id, payload_json');
 }
 
 // ---- process registry ----------------------------------------------------------
@@ -295,10 +283,7 @@ export interface ProcessRowRaw {
 }
 
 export function processRows(conn: SqliteConnection): Iterable<ProcessRowRaw> {
-  return pagedRows(
-    conn,
-    'SELECT rowid AS _rowid, process_id, status, record_json FROM processes WHERE rowid > ? ORDER BY rowid LIMIT ?',
-  );
+  return scan(conn, 'processes', 'process_id, status, record_json');
 }
 
 export interface EventRowRaw {
@@ -309,10 +294,7 @@ export interface EventRowRaw {
 }
 
 export function eventRows(conn: SqliteConnection): Iterable<EventRowRaw> {
-  return pagedRows(
-    conn,
-    'SELECT rowid AS _rowid, process_id, sequence, event_json FROM process_events WHERE rowid > ? ORDER BY rowid LIMIT ?',
-  );
+  return scan(conn, 'process_events', 'process_id, sequence, event_json');
 }
 
 export interface GrantRowRaw {
@@ -326,11 +308,10 @@ export interface GrantRowRaw {
 }
 
 export function grantRows(conn: SqliteConnection): Iterable<GrantRowRaw> {
-  return pagedRows(
+  return scan(
     conn,
-    `SELECT g.rowid AS _rowid, g.session_id, g.scope_id, g.process_id, g.descriptor_json,
-            EXISTS (SELECT 1 FROM processes p WHERE p.process_id = g.process_id) AS known
-       FROM process_handle_grants g WHERE g.rowid > ? ORDER BY g.rowid LIMIT ?`,
+    'process_handle_grants g',
+    'g.session_id, g.scope_id, g.process_id, g.descriptor_json, EXISTS (SELECT 1 FROM processes p WHERE p.process_id = g.process_id) AS known',
   );
 }
 
@@ -360,11 +341,7 @@ export interface EffectRowRaw {
 }
 
 export function effectRows(conn: SqliteConnection): Iterable<EffectRowRaw> {
-  return pagedRows(
-    conn,
-    `SELECT rowid AS _rowid, scope_id, replay_key, status, outcome_json, error_json
-       FROM runtime_effect_replay WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-  );
+  return scan(conn, 'runtime_effect_replay', 'scope_id, replay_key, status, outcome_json, error_json');
 }
 
 // ---- host events ---------------------------------------------------------------
@@ -399,16 +376,9 @@ export interface RecordJsonRow {
 }
 
 export function subscriptionRows(conn: SqliteConnection): Iterable<RecordJsonRow> {
-  return pagedRows(
-    conn,
-    `SELECT rowid AS _rowid, subscription_id AS id, record_json
-       FROM host_event_trigger_subscriptions WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-  );
+  return scan(conn, 'host_event_trigger_subscriptions', 'subscription_id AS id, record_json');
 }
 
 export function occurrenceRows(conn: SqliteConnection): Iterable<RecordJsonRow> {
-  return pagedRows(
-    conn,
-    'SELECT rowid AS _rowid, occurrence_id AS id, record_json FROM host_event_occurrences WHERE rowid > ? ORDER BY rowid LIMIT ?',
-  );
+  return scan(conn, 'host_event_occurrences', 'occurrence_id AS id, record_json');
 }
