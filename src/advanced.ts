@@ -6,3 +6,26 @@
  * only the root entry.
  */
 export * from './index.ts';
+
+// ---- internals the command-line tool reads rows with (area: cli) ----
+export { lookupBlob } from './core/blobs/blob-table.ts';
+export type { BlobIo, BlobLookup } from './core/blobs/blob-table.ts';
+export { parseEnvelope } from './core/blobs/envelope.ts';
+export { decodeMsgpack } from './core/codec/msgpack.ts';
+export { readVersion } from './core/schema/versions.ts';
+export { decodeNode } from './core/session/codecs.ts';
+export { decodeRelation } from './core/session/codecs.ts';
+export { decodeSessionCheckpoint } from './core/session/codecs.ts';
+export { decodeToolState } from './core/session/codecs.ts';
+export { decodePluginSnapshot } from './core/session/codecs.ts';
+export { decodeCommitResult } from './core/session/codecs.ts';
+export { expectBytes } from './core/session/shape.ts';
+export { parseDeliveryPolicy } from './core/queue/codec.ts';
+export { parseSlotPolicy } from './core/queue/codec.ts';
+export { decodeMergeKey } from './core/queue/codec.ts';
+export { decodePayload } from './core/queue/codec.ts';
+export { decodeRecord as decodeProcessRecord } from './core/process/decode.ts';
+export { decodeEvent as decodeProcessEvent } from './core/process/decode.ts';
+export { decodeDescriptor as decodeProcessHandleDescriptor } from './core/process/decode.ts';
+export { decodeSubscriptionRecord } from './core/host-events/records.ts';
+export { decodeOccurrenceRecord } from './core/host-events/records.ts';
