@@ -6,3 +6,8 @@
  * only the root entry.
  */
 export * from './index.ts';
+
+// ---- Session API (area: api): the metadata a new session gets, as the factories write it ----
+export { checkSessionId } from './core/session/factory.ts';
+export { initialSessionMeta } from './core/session/factory.ts';
+export { unixCreatedAt } from './core/session/factory.ts';
