@@ -404,14 +404,15 @@ class PerSessionDatabases implements Databases {
   async summaries(read: (store: Store, location: string) => Promise<SessionSummary | null>): Promise<SessionSummary[]> {
     const out: SessionSummary[] = [];
     for (const entry of await this.#opener.list()) {
-      const conn = await entry.open();
+      let conn: SqliteConnection | undefined;
       try {
+        conn = await entry.open();
         const summary = await read(await openStore(conn, this.#options, entry.location), entry.location);
         if (summary !== null) out.push(summary);
       } catch (error) {
         this.#options.logger?.warn('a session database could not be read; it is left out of the list', { location: entry.location, reason: messageOf(error) });
       } finally {
-        conn.close();
+        conn?.close();
       }
     }
     return out;

@@ -106,7 +106,9 @@ function ensureFolder(folder: string, forPath: string): void {
   try {
     mkdirSync(folder, { recursive: true });
   } catch (error) {
-    throw openFailed(forPath, error);
+    const code = (error as { code?: unknown }).code;
+    const inTheWay = code === 'EEXIST' || code === 'ENOTDIR';
+    throw openFailed(forPath, inTheWay ? new Error(`a file is in the way of the folder ${folder} (${String(code)})`, { cause: error }) : error);
   }
 }
 
