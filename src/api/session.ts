@@ -281,11 +281,11 @@ export class Session implements AsyncDisposable {
     const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new InvalidInputError(`maxAttempts: expected an integer >= 1 (got ${maxAttempts})`);
     // One id for every attempt, so an attempt that did commit is recognised by the next.
-    const fallbackTurnId = randomId('turn');
+    let fallbackTurnId: string | undefined;
     let current = turn;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#commitTurnOnce(current, current?.turnId ?? fallbackTurnId, fromNodeId);
+        return await this.#commitTurnOnce(current, current?.turnId ?? (fallbackTurnId ??= randomId('turn')), fromNodeId);
       } catch (error) {
         if (!(error instanceof SessionConflictError) || options.onConflict === undefined || attempt >= maxAttempts) throw error;
         await this.reload();
