@@ -354,7 +354,7 @@ export { QueuedWork, type QueuedWorkOptions } from './core/queue/queued-work.ts'
 // ---- Session API (area: api): sessions by id, turns in one call, history, branches, streams ----
 export { Sessions } from './api/sessions.ts';
 export type { OpenSessionOptions, SessionDatabaseOpener, SessionSummary, SessionsOptions } from './api/sessions.ts';
-export { Session, appendAfterTheirs } from './api/session.ts';
+export { Session, appendAfterTheirs, claimTexts } from './api/session.ts';
 export type {
   Branch,
   Checkpoint,

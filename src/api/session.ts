@@ -664,3 +664,15 @@ function pathOf(byId: ReadonlyMap<string, SessionNodeRecord>, leaf: SessionNodeR
   return path.reverse();
 }
 
+
+/** The text items of the turn inputs a claim holds, in queue order (what `session.enqueue(text)` queued). */
+export function claimTexts(claim: QueuedWorkClaim): string[] {
+  const texts: string[] = [];
+  for (const batch of claim.batches) {
+    for (const item of batch.items) {
+      if (item.payload.type !== 'turn_input') continue;
+      for (const input of item.payload.input.items) if (input.type === 'text') texts.push(input.text);
+    }
+  }
+  return texts;
+}

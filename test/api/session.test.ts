@@ -13,6 +13,7 @@ import {
   Sessions,
   Store,
   appendAfterTheirs,
+  claimTexts,
   type ConversationRecord,
   type SessionNodeRecord,
 } from '../../src/index.ts';
@@ -443,7 +444,7 @@ describeEachDriver('session API: listing, queued work, lifecycle', (driver) => {
     const handled: string[] = [];
     const loop = (async () => {
       for await (const claim of chat.claims({ signal: controller.signal, pollIntervalMs: 5 })) {
-        const text = claim.batches.flatMap((b) => b.items).map((item) => (item.payload.type === 'turn_input' ? item.payload.input.items.map((i) => (i.type === 'text' ? i.text : '')).join('') : ''));
+        const text = claimTexts(claim);
         handled.push(...text);
         await chat.commitTurn({ messages: text.map((t) => ({ role: 'user' as const, text: t })), completes: claim });
         if (handled.length === 3) controller.abort();
