@@ -202,6 +202,8 @@ export class Session implements AsyncDisposable {
   #graph!: SessionGraph;
   #ledger!: TokenLedgerEntry[];
   #closed = false;
+  /** The handle's writes (commits, reloads) run one after another: its own calls never conflict with each other. */
+  #writes: Promise<unknown> = Promise.resolve();
 
   /** Use `sessions.session(id)`. */
   constructor(id: string, binding: SessionBinding, read: PersistedSessionRead) {
@@ -262,6 +264,10 @@ export class Session implements AsyncDisposable {
   async switchTo(nodeId: string): Promise<void> {
     this.#open();
     requireId(nodeId, 'nodeId');
+    return this.#exclusive(() => this.#switchTo(nodeId));
+  }
+
+  async #switchTo(nodeId: string): Promise<void> {
     const path = await this.#pathTo(nodeId);
     const state = this.#state;
     const commit = { ...persistedStateWithGraphCommit(state, graphDelta.unchanged(nodeId)), expected_head_revision: this.revision };
@@ -273,7 +279,14 @@ export class Session implements AsyncDisposable {
   /** Loads the session again (after a `SessionConflictError`, or to see other writers' turns). */
   async reload(): Promise<void> {
     this.#open();
-    this.#adopt(await this.#read(null));
+    return this.#exclusive(async () => this.#adopt(await this.#read(null)));
+  }
+
+  /** Runs `body` after the handle's earlier writes have settled. */
+  #exclusive<T>(body: () => Promise<T>): Promise<T> {
+    const run = this.#writes.then(body, body);
+    this.#writes = run.catch(() => undefined);
+    return run;
   }
 
   async #commitWithRetry(turn: Turn, fromNodeId: string | null, options: CommitOptions): Promise<TurnResult> {
@@ -285,7 +298,8 @@ export class Session implements AsyncDisposable {
     let current = turn;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#commitTurnOnce(current, current?.turnId ?? (fallbackTurnId ??= randomId('turn')), fromNodeId);
+        const turnId = current?.turnId ?? (fallbackTurnId ??= randomId('turn'));
+        return await this.#exclusive(() => this.#commitTurnOnce(current, turnId, fromNodeId));
       } catch (error) {
         if (!(error instanceof SessionConflictError) || options.onConflict === undefined || attempt >= maxAttempts) throw error;
         await this.reload();

@@ -190,6 +190,14 @@ describeEachDriver('session API: commitTurn', (driver) => {
     assert.equal((await restarted.store.loadSessionHeadMeta())?.head_revision, first.revision);
   });
 
+  it('commits started together on one handle run one after another, in call order', async (t) => {
+    const { sessions } = await openOn(driver, t);
+    const chat = await sessions.session('chat');
+    const results = await Promise.all([chat.commitTurn(exchange('one', '1')), chat.commitTurn(exchange('two', '2')), chat.reload(), chat.commitTurn(exchange('three', '3'))]);
+    assert.deepEqual([results[0].revision, results[1].revision, results[3].revision], [2, 3, 4]);
+    assert.deepEqual(texts(await chat.history()), ['one', '1', 'two', '2', 'three', '3']);
+  });
+
   it('records usage per (source, model) and totals it; the checkpoint keeps the running total', async (t) => {
     const { sessions, another } = await openOn(driver, t);
     const chat = await sessions.session('chat', { config: CONFIG });
