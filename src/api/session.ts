@@ -414,6 +414,8 @@ export class Session implements AsyncDisposable {
           `${where}: a queued-work claim this turn completes is no longer held (it expired and was claimed again, or was completed or cancelled). Nothing was written: claim the work again and commit the turn with the new claim.`,
           options,
         );
+      case 'InvalidInput':
+        return new InvalidInputError(`${where}: ${messageOf(error)}`, { cause: error });
       default:
         if (error instanceof InvalidInputError) return error;
         if (messageOf(error).includes('graph_nodes.node_id')) {

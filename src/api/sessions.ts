@@ -105,7 +105,7 @@ interface Databases {
   summaries(read: (store: Store, location: string) => Promise<SessionSummary | null>): Promise<SessionSummary[]>;
   remove(sessionId: string): Promise<void>;
   shared(): Promise<SqliteConnection>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 const DEFAULT_CONFIG: SessionConfig = { provider: '', model: '' };
@@ -261,7 +261,7 @@ export class Sessions implements AsyncDisposable {
     for (const component of [this.#processes, this.#hostEvents]) {
       if (component !== undefined) (await component.catch(() => undefined))?.close();
     }
-    this.#databases.close();
+    await this.#databases.close();
     await this.#options.onClose?.();
   }
 
@@ -358,7 +358,7 @@ class OneDatabase implements Databases {
     return this.#opened.conn;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#opened.store.close();
   }
 }
@@ -433,11 +433,11 @@ class PerSessionDatabases implements Databases {
     return this.#shared;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     const all = [...this.#open.values()];
     this.#open.clear();
-    for (const entry of all) void entry.promise.then(closeOpened, () => undefined);
-    void this.#shared?.then((conn) => conn.close(), () => undefined);
+    for (const entry of all) closeOpened(await entry.promise.catch(() => undefined));
+    (await this.#shared?.catch(() => undefined))?.close();
   }
 
   async #openSession(sessionId: string): Promise<Opened> {
