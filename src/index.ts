@@ -355,8 +355,8 @@ export { QueuedWork, type QueuedWorkOptions } from './core/queue/queued-work.ts'
 export { Sessions } from './api/sessions.ts';
 export type { OpenSessionOptions, SessionDatabaseOpener, SessionSummary, SessionsOptions } from './api/sessions.ts';
 export { Session, appendAfterTheirs, claimTexts } from './api/session.ts';
+export type { Branch } from './api/branches.ts';
 export type {
-  Branch,
   Checkpoint,
   ClaimOptions,
   CommitOptions,

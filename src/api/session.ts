@@ -57,6 +57,7 @@ import {
   storeErrorKind,
   storeErrorNumber,
 } from './errors.ts';
+import { branchesOf, type Branch } from './branches.ts';
 import { randomId } from './ids.ts';
 import { entryId, entryPayload, messageIndexes, messagesOf, type Message, type TurnEntry } from './messages.ts';
 import { addTokenUsage, ledgerEntry, usageOf, usageTotals, type Usage, type UsageInput, type UsageTotals } from './usage.ts';
@@ -129,19 +130,6 @@ export interface HistoryOptions {
   before?: string;
 }
 
-export interface Branch {
-  /** The newest node of the branch. */
-  leafId: string;
-  /** True for the branch the session is on. */
-  active: boolean;
-  nodeCount: number;
-  messageCount: number;
-  lastMessage: Message | null;
-  /** The last node this branch shares with the active one (`null`: none, or it is the active one). */
-  forkedFrom: string | null;
-  /** Timestamp of the leaf. */
-  updatedAt: string | null;
-}
 
 export interface Checkpoint {
   ref: string;
@@ -447,30 +435,7 @@ export class Session implements AsyncDisposable {
     this.#open();
     const read = await this.#storeCall(() => this.#binding.store.loadSession({ kind: 'FullGraph' }));
     if (read === null) return [];
-    const nodes = read.graph.nodes;
-    const byId = new Map(nodes.map((node) => [node.node_id, node]));
-    const hasChild = new Set<string>();
-    for (const node of nodes) if (node.parent_node_id !== undefined && byId.has(node.parent_node_id)) hasChild.add(node.parent_node_id);
-    const activeLeaf = this.#graph.leaf_node_id;
-    const activeIds = new Set(this.#graph.activePathNodes().map((node) => node.node_id));
-    const leaves = nodes.filter((node) => !hasChild.has(node.node_id) || node.node_id === activeLeaf);
-    return leaves.map((leaf) => {
-      const path = pathOf(byId, leaf);
-      const messages = messagesOf(path);
-      let forkedFrom: string | null = null;
-      if (leaf.node_id !== activeLeaf) {
-        for (let i = path.length - 1; i >= 0 && forkedFrom === null; i--) if (activeIds.has(path[i]!.node_id)) forkedFrom = path[i]!.node_id;
-      }
-      return {
-        leafId: leaf.node_id,
-        active: leaf.node_id === activeLeaf,
-        nodeCount: path.length,
-        messageCount: messages.length,
-        lastMessage: messages.at(-1) ?? null,
-        forkedFrom,
-        updatedAt: leaf.timestamp ?? null,
-      };
-    });
+    return branchesOf(read.graph.nodes, this.#graph.leaf_node_id, this.#graph.activePathNodes());
   }
 
   /** The latest checkpoint (tool state, plugin snapshot, execution state), read from the store; `null` before the first. */
@@ -667,18 +632,6 @@ function requireId(value: unknown, path: string): asserts value is string {
   if (typeof value !== 'string' || value === '') throw new InvalidInputError(`${path}: expected a non-empty string`);
 }
 
-/** Root-first path to `leaf` through the parent links (a cycle ends it). */
-function pathOf(byId: ReadonlyMap<string, SessionNodeRecord>, leaf: SessionNodeRecord): SessionNodeRecord[] {
-  const path: SessionNodeRecord[] = [];
-  const seen = new Set<string>();
-  let node: SessionNodeRecord | undefined = leaf;
-  while (node !== undefined && !seen.has(node.node_id)) {
-    seen.add(node.node_id);
-    path.push(node);
-    node = node.parent_node_id === undefined ? undefined : byId.get(node.parent_node_id);
-  }
-  return path.reverse();
-}
 
 
 /** The text items of the turn inputs a claim holds, in queue order (what `session.enqueue(text)` queued). */
