@@ -35,7 +35,26 @@ export interface SessionErrorOptions {
   retryable?: boolean;
 }
 
+/**
+ * The classes an error is an instance of, by name, under a registry symbol:
+ * `instanceof` then holds across two copies of this package in one process
+ * (its ESM and CJS builds), where the classes themselves differ.
+ */
+const BRANDS = Symbol.for('lash-sqlite-store/api-error-brands');
+
+function branded(value: unknown, brand: string): boolean {
+  const brands = typeof value === 'object' && value !== null ? (value as Record<symbol, unknown>)[BRANDS] : undefined;
+  return Array.isArray(brands) && brands.includes(brand);
+}
+
 export class SessionError extends Error {
+  static readonly brand: string = 'SessionError';
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // A host's own subclass (no brand of its own) keeps the ordinary check.
+    if (!Object.hasOwn(this, 'brand')) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return branded(value, this.brand);
+  }
+
   override name = 'SessionError';
   readonly code: SessionErrorCode;
   /** The session this is about, when there is one. */
@@ -46,6 +65,12 @@ export class SessionError extends Error {
 
   constructor(code: SessionErrorCode, message: string, options: SessionErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Every class of the chain, by its brand (see BRANDS).
+    const brands: string[] = [];
+    for (let type: object | null = new.target; type !== null && type !== Error; type = Object.getPrototypeOf(type)) {
+      if (Object.hasOwn(type, 'brand')) brands.push((type as { brand: string }).brand);
+    }
+    Object.defineProperty(this, BRANDS, { value: brands });
     this.code = code;
     this.sessionId = options.sessionId ?? null;
     this.location = options.location ?? null;
@@ -60,6 +85,7 @@ export class SessionError extends Error {
  * `{ onConflict }` to `commitTurn` to have that done for you.
  */
 export class SessionConflictError extends SessionError {
+  static override readonly brand: string = 'SessionConflictError';
   override name = 'SessionConflictError';
   /** The revision this handle had loaded (0: it expected to create the session). */
   readonly expectedRevision: number;

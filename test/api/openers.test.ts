@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SessionError, Sessions } from '../../src/index.ts';
+import { SessionConflictError, SessionError, Sessions } from '../../src/index.ts';
 import { SHARED_DATABASE_FILE, SqliteSessionStoreFactory, openNodeSqlite, openSessions } from '../../src/node.ts';
 import { deleteSqlJsDatabase, openSqlJs, openSqlJsSessions } from '../../src/sqljs.ts';
 import { tempDir } from '../support/drivers.ts';
@@ -198,5 +198,19 @@ describe('openSqlJsSessions (sql.js)', () => {
     }
     assert.equal(conn.get<{ n: number }>('SELECT COUNT(*) AS n FROM session_head')?.n, 1);
     conn.close();
+  });
+});
+
+describe('session API errors', () => {
+  it('instanceof holds across two copies of the package (ESM and CJS builds), by brand, and keeps the subclass apart', () => {
+    const brands = Symbol.for('lash-sqlite-store/api-error-brands');
+    const conflict = new SessionConflictError('s', 'db', 1, 2);
+    assert.ok(conflict instanceof SessionError && conflict instanceof SessionConflictError && conflict instanceof Error);
+    assert.equal(conflict.name, 'SessionConflictError');
+    assert.ok(!(new SessionError('Failed', 'x') instanceof SessionConflictError));
+    assert.ok(!(new Error('x') instanceof SessionError));
+    // What the other build's class makes: another class, the same brands.
+    const fromOtherCopy = Object.assign(new Error('x'), { [brands]: ['SessionConflictError', 'SessionError'] });
+    assert.ok(fromOtherCopy instanceof SessionConflictError && fromOtherCopy instanceof SessionError);
   });
 });
