@@ -29,6 +29,14 @@ export async function openOn(driver: DriverUnderTest, t: TestContext, options: S
   return { location, sessions: await open(), clock, another: open };
 }
 
+/** Two handles of one session, on two connections: two writers. */
+export async function twoWriters(driver: DriverUnderTest, t: TestContext, config?: SessionConfig) {
+  const { sessions, another } = await openOn(driver, t);
+  const mine = await sessions.session('chat', config === undefined ? {} : { config });
+  const theirs = await (await another()).session('chat');
+  return { mine, theirs };
+}
+
 /** A user question and the assistant's answer. */
 export function exchange(question: string, answer: string, extra: Partial<Turn> = {}): Turn {
   return { messages: [{ role: 'user', text: question }, { role: 'assistant', text: answer }], ...extra };

@@ -18,7 +18,7 @@ import {
   type SessionNodeRecord,
 } from '../../src/index.ts';
 import { describeEachDriver } from '../support/drivers.ts';
-import { CONFIG, exchange, openOn } from './helpers.ts';
+import { CONFIG, exchange, openOn, twoWriters } from './helpers.ts';
 
 const texts = (messages: Array<{ text: string }>) => messages.map((m) => m.text);
 
@@ -282,9 +282,7 @@ describeEachDriver('session API: commitTurn', (driver) => {
 
 describeEachDriver('session API: conflicts', (driver) => {
   it('a stale handle gets a SessionConflictError naming the session, the database and both revisions; nothing is written', async (t) => {
-    const { sessions, another } = await openOn(driver, t);
-    const mine = await sessions.session('chat', { config: CONFIG });
-    const theirs = await (await another()).session('chat');
+    const { mine, theirs } = await twoWriters(driver, t, CONFIG);
     await theirs.commitTurn(exchange('theirs', 'ok'));
     await assert.rejects(mine.commitTurn(exchange('mine', 'ok')), (error: unknown) => {
       assert.ok(error instanceof SessionConflictError);
@@ -303,9 +301,7 @@ describeEachDriver('session API: conflicts', (driver) => {
   });
 
   it('onConflict reloads and retries with the merge function: both turns are kept', async (t) => {
-    const { sessions, another } = await openOn(driver, t);
-    const mine = await sessions.session('chat');
-    const theirs = await (await another()).session('chat');
+    const { mine, theirs } = await twoWriters(driver, t);
     await theirs.commitTurn(exchange('theirs', 't'));
     const seen: number[] = [];
     const result = await mine.commitTurn(exchange('mine', 'm'), {
@@ -321,9 +317,7 @@ describeEachDriver('session API: conflicts', (driver) => {
   });
 
   it('a merge function that gives up rethrows the conflict; maxAttempts bounds the retries', async (t) => {
-    const { sessions, another } = await openOn(driver, t);
-    const mine = await sessions.session('chat');
-    const theirs = await (await another()).session('chat');
+    const { mine, theirs } = await twoWriters(driver, t);
     await theirs.commitTurn(exchange('a', 'b'));
     await assert.rejects(mine.commitTurn(exchange('c', 'd'), { onConflict: () => null }), SessionConflictError);
     // Every retry loses again: the other writer commits before the first try and inside the merge function.
