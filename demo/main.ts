@@ -1,34 +1,23 @@
 /**
- * `npm run demo` — a multi-turn agent session on a node:sqlite file.
+ * `npm run demo` — a multi-turn agent session on node:sqlite files, through
+ * the session API.
  *
  * The session lives under ./demo-data/sessions (one database per session).
- * Each run resumes the session from its head and adds three turns: user and
- * assistant messages appended to the graph, tool and plugin snapshots in the
- * checkpoint, an execution-state snapshot, token usage, and a turn stamp that
- * makes each commit idempotent. The first run also regenerates an answer on a
- * side branch and switches back. Then the store is reopened, garbage
- * collected, and summarised. Run it twice: the second run continues where the
- * first stopped.
+ * Each run resumes it and adds three turns — a user question, an assistant
+ * reply that calls a tool, the tool's result and the final answer — with
+ * the tool and plugin state, an execution-state snapshot and token usage in
+ * each commit. A turn retried with the same turn id (as after a crash) is
+ * not committed twice. The first run also regenerates an answer on a side
+ * branch and switches back. Then the store is reopened, as a restarted host
+ * would, garbage collected, and summarised. Run it twice: the second run
+ * continues where the first stopped.
  */
 import { resolve } from 'node:path';
-import {
-  SessionGraph,
-  applyCommitResult,
-  graphDelta,
-  newRuntimeSessionState,
-  persistedStateWithGraphCommit,
-  runtimeSessionStateFromRead,
-  stampTurnCommit,
-  type RuntimeSessionState,
-  type SessionNodeRecord,
-  type Store,
-  type TokenLedgerEntry,
-  type ToolState,
-} from '../src/index.ts';
-import { SqliteSessionStoreFactory, nodeCodecs, openNodeSqlite } from '../src/node.ts';
+import type { Turn, ToolState } from '../src/index.ts';
+import { openSessions } from '../src/node.ts';
 
 const SESSION_ID = 'demo/trip-planner';
-const MODEL = { id: 'gpt-5.4-mini', limits: { context_window_tokens: 200_000 } };
+const CONFIG = { provider: 'openai', model: { id: 'gpt-5.4-mini', limits: { context_window_tokens: 200_000 } } };
 const root = resolve('demo-data', 'sessions');
 
 const QUESTIONS = [
@@ -40,17 +29,6 @@ const QUESTIONS = [
   'Book-worthy restaurants near Alfama?',
 ];
 
-function message(id: string, parent: string | null, role: 'User' | 'Assistant', text: string): SessionNodeRecord {
-  const node: SessionNodeRecord = {
-    node_id: id,
-    timestamp: new Date().toISOString(),
-    kind: 'event',
-    event: { Conversation: { id, role, parts: [{ id: `${id}.p0`, kind: 'Text', content: text, prune_state: 'Intact' }] } },
-  };
-  if (parent !== null) node.parent_node_id = parent;
-  return node;
-}
-
 function tools(generation: number): ToolState {
   const names = generation > 1 ? ['search_web', 'read_page', 'book_table'] : ['search_web', 'read_page'];
   return {
@@ -61,97 +39,79 @@ function tools(generation: number): ToolState {
   };
 }
 
-const usageOf = (turn: number): TokenLedgerEntry => ({
-  source: 'turn',
-  model: MODEL.id,
-  usage: { input_tokens: 900 + 40 * turn, output_tokens: 350, cached_input_tokens: 600, reasoning_tokens: 120 },
-});
-
-/** One turn: the user asks, the assistant answers; both nodes appended, snapshots updated, usage recorded. */
-async function turn(store: Store, state: RuntimeSessionState, question: string): Promise<RuntimeSessionState> {
-  const graph = state.session_graph as SessionGraph;
-  const index = state.turn_index + 1;
-  const userId = `m${index}-user`;
-  const answerId = `m${index}-assistant`;
-  const nodes = [message(userId, graph.leaf_node_id, 'User', question), message(answerId, userId, 'Assistant', `Here is a plan for: ${question.toLowerCase()}`)];
-  graph.extendActivePath(nodes);
-  // The tool surface changes on turns 1 and 3 (a booking tool appears).
-  const toolsChanged = index === 1 || index === 3;
-  const next: RuntimeSessionState = {
-    ...state,
-    turn_index: index,
-    token_usage: { input_tokens: 900 * index, output_tokens: 350 * index, cached_input_tokens: 600 * index, reasoning_tokens: 120 * index },
+/** One turn of the agent: ask, call a tool, answer; everything it leaves behind goes into one commit. */
+function agentTurn(index: number): Turn {
+  const question = QUESTIONS[(index - 1) % QUESTIONS.length]!;
+  const callId = `call-${index}`;
+  const toolsChanged = index === 1 || index === 3; // a booking tool appears on turn 3
+  return {
+    // A stable id per turn: committing it again returns the first result.
+    turnId: `demo-turn-${index}`,
+    messages: [
+      { role: 'user', text: question },
+      { role: 'assistant', text: 'Let me look that up.', toolCalls: [{ id: callId, name: 'search_web', args: { query: question } }] },
+      { role: 'tool', toolCallId: callId, name: 'search_web', text: `3 results for "${question}"` },
+      { role: 'assistant', text: `Here is a plan for: ${question.toLowerCase()}` },
+    ],
+    usage: { inputTokens: 900 + 40 * index, outputTokens: 350, cachedInputTokens: 600, reasoningTokens: 120 },
     // Snapshots travel only when they changed; the store keeps the last ones by ref.
-    tool_state_snapshot: toolsChanged ? tools(index >= 3 ? 2 : 1) : null,
-    plugin_snapshot: { plugins: { memory: { meta: { plugin_id: 'memory', plugin_version: '1.0.0', revision: index, state: { facts: QUESTIONS.slice(0, index) } } } } },
-    plugin_snapshot_revision: index,
-    execution_state_snapshot: new TextEncoder().encode(JSON.stringify({ vm: 'lashlang', step: index })),
+    ...(toolsChanged ? { toolState: tools(index >= 3 ? 2 : 1) } : {}),
+    pluginSnapshot: { plugins: { memory: { meta: { plugin_id: 'memory', plugin_version: '1.0.0', revision: index, state: { facts: QUESTIONS.slice(0, index) } } } } },
+    pluginSnapshotRevision: index,
+    executionState: new TextEncoder().encode(JSON.stringify({ vm: 'lashlang', step: index })),
   };
-  const delta = state.head_revision === null || state.graph_replace_required ? graphDelta.replaceFull(graph) : graphDelta.append(nodes, answerId);
-  const commit = stampTurnCommit(persistedStateWithGraphCommit(next, delta, [usageOf(index)]), `turn-${index}`, nodeCodecs);
-  const result = await store.commitRuntimeState(commit);
-  // A retry of the same stamped commit (say, after a crash before the reply) returns the same result.
-  const retry = await store.commitRuntimeState(commit);
-  if (retry.head_revision !== result.head_revision) throw new Error('idempotent retry changed the head');
-  console.log(`  turn ${index}: revision ${result.head_revision}, checkpoint ${result.checkpoint_ref.slice(0, 12)}…`);
-  return applyCommitResult(next, result);
 }
 
-function blobStats(path: string): { count: number; bytes: number } {
-  const conn = openNodeSqlite(path, { readOnly: true });
-  try {
-    const row = conn.get<{ count: number; bytes: number | null }>('SELECT COUNT(*) AS count, SUM(LENGTH(content)) AS bytes FROM blobs')!;
-    return { count: row.count, bytes: row.bytes ?? 0 };
-  } finally {
-    conn.close();
+{
+  await using sessions = await openSessions({ dir: root });
+  await using session = await sessions.session(SESSION_ID, { config: CONFIG });
+  console.log(`session database: ${session.location}`);
+  const turnsSoFar = (await session.checkpoint())?.turnIndex ?? 0;
+  const firstRun = turnsSoFar === 0;
+  console.log(firstRun ? 'new session' : `resuming at revision ${session.revision} after ${turnsSoFar} turns`);
+
+  for (let i = 1; i <= 3; i++) {
+    const result = await session.commitTurn(agentTurn(turnsSoFar + i));
+    console.log(`  turn ${turnsSoFar + i}: revision ${result.revision}, ${result.messages.length} messages`);
+  }
+
+  // The host crashed before it saw the reply and commits the last turn again: it is not written twice.
+  const last = turnsSoFar + 3;
+  const retry = await session.commitTurn(agentTurn(last));
+  console.log(`  retry of turn ${last}: replayed=${retry.replayed}, revision still ${retry.revision}`);
+  const reused = await session.commitTurn({ ...agentTurn(last), messages: [{ role: 'user', text: 'other content' }] }).catch((error: Error) => error);
+  console.log(`  turn id ${agentTurn(last).turnId} reused for other content: ${reused instanceof Error ? `${reused.name} (${(reused as { code?: string }).code})` : 'committed?!'}`);
+
+  if (firstRun) {
+    // Regenerate the final answer of turn 2 on a side branch, then switch back to the main line.
+    const history = await session.history();
+    const mainLeaf = session.leafId!;
+    const turn2Tool = history.filter((m) => m.role === 'tool')[1]!;
+    await session.fork(turn2Tool.id, { messages: [{ role: 'assistant', text: 'Alternatively: stay in Príncipe Real.' }] });
+    console.log(`  branch: active path now ends "${(await session.history({ limit: 1 }))[0]!.text}"`);
+    await session.switchTo(mainLeaf);
+    console.log(`  switched back to ${mainLeaf} (revision ${session.revision})`);
   }
 }
 
-const request = { session_id: SESSION_ID, relation: { kind: 'root' as const }, policy: { provider_id: 'openai', model: MODEL } };
-let factory = new SqliteSessionStoreFactory(root);
-const path = factory.pathForSession(SESSION_ID);
-console.log(`session database: ${path}`);
-let store = await factory.createStore(request);
+// Reopen, as a restarted host would, collect garbage and summarise.
+{
+  await using sessions = await openSessions({ dir: root });
+  await using session = await sessions.session(SESSION_ID, { create: false });
+  const report = await session.store.gcUnreachable();
+  const checkpoint = (await session.checkpoint())!;
+  const usage = await session.usage();
+  const history = await session.history();
+  const branches = await session.branches();
+  const [summary] = (await sessions.list()).filter((s) => s.id === SESSION_ID);
 
-const read = await store.loadSession({ kind: 'ActivePath', leaf_node_id: null });
-let state = read === null ? newRuntimeSessionState(SESSION_ID, { provider_id: 'openai', model: MODEL }) : runtimeSessionStateFromRead(read);
-console.log(read === null ? 'new session' : `resuming at revision ${read.head_revision} after ${state.turn_index} turns`);
-const firstRun = read === null;
-
-for (let i = 0; i < 3; i++) state = await turn(store, state, QUESTIONS[(state.turn_index) % QUESTIONS.length]!);
-
-if (firstRun) {
-  // Regenerate the answer to turn 2 on a side branch, then switch back to the main line.
-  const graph = state.session_graph as SessionGraph;
-  const mainLeaf = graph.leaf_node_id;
-  const alternative = message('m2-assistant-alt', 'm2-user', 'Assistant', 'Alternatively: stay in Príncipe Real.');
-  graph.extendActivePath([alternative]);
-  state = applyCommitResult(state, await store.commitRuntimeState(persistedStateWithGraphCommit(state, graphDelta.append([alternative], alternative.node_id))));
-  const side = await store.loadSession({ kind: 'ActivePath', leaf_node_id: null });
-  console.log(`  branch: active path now ${side!.graph.nodes.map((n) => n.node_id).join(' → ')}`);
-  graph.branchTo(mainLeaf);
-  state = applyCommitResult(state, await store.commitRuntimeState(persistedStateWithGraphCommit(state, graphDelta.unchanged(mainLeaf))));
-  console.log(`  switched back to ${mainLeaf} (revision ${state.head_revision})`);
+  console.log('\nsummary');
+  console.log(`  head revision      ${session.revision} (turn ${checkpoint.turnIndex})`);
+  console.log(`  active path        ${history.length} messages; last: "${history.at(-1)!.text}"`);
+  console.log(`  branches           ${branches.length} (${branches.map((b) => `${b.active ? 'active, ' : ''}${b.messageCount} messages`).join('; ')})`);
+  console.log(`  checkpoint         tools generation ${checkpoint.toolState?.generation}, plugin revision ${checkpoint.pluginSnapshotRevision}, execution state ${checkpoint.executionState?.length} bytes`);
+  console.log(`  usage              ${usage.bySource.map((e) => `${e.source}/${e.model}: ${e.usage.inputTokens} in, ${e.usage.outputTokens} out`).join('; ')} (total ${usage.total.totalTokens})`);
+  console.log(`  listed as          "${summary?.firstUserMessage}", ${summary?.messageCount} messages, updated ${summary?.updatedAt}`);
+  console.log(`  garbage collection kept ${report.retained_blob_count} blobs from ${report.root_count} roots, deleted ${report.deleted_blob_count}`);
+  console.log(`  durability         ${session.store.durabilityTier()}`);
 }
-
-// Reopen through a new factory, as a restarted host would, and collect garbage.
-await factory.close();
-factory = new SqliteSessionStoreFactory(root);
-store = await factory.createStore(request);
-const before = blobStats(path);
-const report = await store.gcUnreachable();
-const after = blobStats(path);
-const full = (await store.loadSession({ kind: 'FullGraph' }))!;
-const active = (await store.loadSession({ kind: 'ActivePath', leaf_node_id: null }))!;
-const picker = (await store.loadPickerInfo())!;
-
-console.log('\nsummary');
-console.log(`  head revision      ${full.head_revision} (turn ${full.checkpoint?.turn_state.turn_index})`);
-console.log(`  graph              ${full.graph.nodes.length} nodes, ${active.graph.nodes.length} on the active path, ${full.graph.orphanedNodeIds().length} off it`);
-console.log(`  active path        ${active.graph.nodes.slice(-4).map((n) => n.node_id).join(' → ')}${active.graph.nodes.length > 4 ? ' (last 4)' : ''}`);
-console.log(`  checkpoint         tools generation ${full.checkpoint?.tool_state?.generation}, plugin revision ${full.checkpoint?.plugin_snapshot_revision}, execution state ${full.checkpoint?.execution_state?.length} bytes`);
-console.log(`  usage              ${full.token_ledger.map((e) => `${e.source}/${e.model}: ${e.usage.input_tokens} in, ${e.usage.output_tokens} out`).join('; ')}`);
-console.log(`  picker             "${picker.first_user_message}" (${picker.user_message_count} user messages)`);
-console.log(`  blobs              ${before.count} (${before.bytes} bytes) before GC, ${after.count} (${after.bytes} bytes) after; GC kept ${report.retained_blob_count} from ${report.root_count} roots, deleted ${report.deleted_blob_count}`);
-console.log(`  durability         ${store.durabilityTier()}`);
-await factory.close();

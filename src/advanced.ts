@@ -29,3 +29,8 @@ export { decodeEvent as decodeProcessEvent } from './core/process/decode.ts';
 export { decodeDescriptor as decodeProcessHandleDescriptor } from './core/process/decode.ts';
 export { decodeSubscriptionRecord } from './core/host-events/records.ts';
 export { decodeOccurrenceRecord } from './core/host-events/records.ts';
+
+// ---- Session API (area: api): the metadata a new session gets, as the factories write it ----
+export { checkSessionId } from './core/session/factory.ts';
+export { initialSessionMeta } from './core/session/factory.ts';
+export { unixCreatedAt } from './core/session/factory.ts';

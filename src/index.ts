@@ -350,3 +350,38 @@ export {
   withSourceKey,
 } from './core/queue/drafts.ts';
 export { QueuedWork, type QueuedWorkOptions } from './core/queue/queued-work.ts';
+
+// ---- Session API (area: api): sessions by id, turns in one call, history, branches, streams ----
+export { Sessions } from './api/sessions.ts';
+export type { OpenSessionOptions, SessionDatabaseOpener, SessionSummary, SessionsOptions } from './api/sessions.ts';
+export { Session, appendAfterTheirs, claimTexts } from './api/session.ts';
+export type { Branch } from './api/branches.ts';
+export type {
+  Checkpoint,
+  ClaimOptions,
+  CommitOptions,
+  ConflictContext,
+  EnqueueOptions,
+  HistoryOptions,
+  MergeTurn,
+  SessionConfig,
+  Turn,
+  TurnResult,
+} from './api/session.ts';
+export type {
+  ChatRole,
+  Message,
+  MessageInput,
+  MessagePart,
+  PartsMessageInput,
+  TextMessageInput,
+  ToolCall,
+  ToolCallsMessageInput,
+  ToolResultMessageInput,
+  TurnEntry,
+} from './api/messages.ts';
+export type { Usage, UsageInput, UsageTotals } from './api/usage.ts';
+export { SessionConflictError, SessionError } from './api/errors.ts';
+export type { SessionErrorCode, SessionErrorOptions } from './api/errors.ts';
+export { hostEventDeliveries, processEvents } from './api/streams.ts';
+export type { ProcessEventStreamOptions, StreamOptions } from './api/streams.ts';

@@ -11,3 +11,7 @@ export { atomicFilePersistence, writeFileAtomically } from './drivers/node-sqlit
 // ---- Session store factory (area: session) ----
 export { SqliteSessionStoreFactory } from './drivers/node-sqlite/session-factory.ts';
 export type { SqliteSessionStoreFactoryOptions } from './drivers/node-sqlite/session-factory.ts';
+
+// ---- Session API (area: api): open sessions on a file, in memory, or one file per session ----
+export { openSessions, SHARED_DATABASE_FILE } from './drivers/node-sqlite/open-sessions.ts';
+export type { NodeSessionsOptions } from './drivers/node-sqlite/open-sessions.ts';

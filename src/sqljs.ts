@@ -8,3 +8,7 @@ export type { SqlJsConnection, SqlJsOptions, SqlJsPersistence } from './drivers/
 // ---- Session store factory (area: session) ----
 export { SqlJsSessionStoreFactory } from './drivers/sqljs/session-factory.ts';
 export type { SqlJsSessionStoreFactoryOptions } from './drivers/sqljs/session-factory.ts';
+
+// ---- Session API (area: api): open sessions on sql.js ----
+export { openSqlJsSessions } from './drivers/sqljs/open-sessions.ts';
+export type { SqlJsSessionsOptions } from './drivers/sqljs/open-sessions.ts';

@@ -1,0 +1,106 @@
+/**
+ * Every code block of README.md runs as written, twice in a row, in a fresh
+ * project that installs the packed package (`npm pack` of a fresh build,
+ * `npm install <tarball>`: see test/support/packed.ts).
+ *
+ * - TypeScript / JavaScript blocks are programs: each is written to its own
+ *   folder of the project and run with this Node (type stripping runs the
+ *   TypeScript), twice, so an example that writes files must also work on
+ *   its second run (a resumed session). They are also type-checked, strict,
+ *   against the package's own declarations.
+ * - Browser blocks (`lash-sqlite-store/sqljs`) run the same way, under Node:
+ *   the sqljs entry is the same code in Node and in browsers (the browser
+ *   itself is covered by test/browser, which runs the driver in Chromium).
+ * - Shell blocks are commands: each must be `npm install` (of this
+ *   package), `npm test`, or `npm run <script>` of a script package.json has.
+ * - A block marked `<!-- fragment -->` just before it is skipped.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT, consumerProject, type ConsumerProject } from '../support/packed.ts';
+import { codeBlocks, shellProblem, type CodeBlock } from './blocks.ts';
+
+const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; scripts: Record<string, string> };
+const blocks = codeBlocks(readme);
+const programs = blocks.filter((block) => block.kind === 'program');
+
+/** Runs a command, resolving with its exit code and output (never rejects). */
+function exec(command: string, args: readonly string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+function folderOf(block: CodeBlock): string {
+  return `block-line-${block.line}`;
+}
+
+describe('README code blocks', () => {
+  it('every block is a program, a checked shell command, or marked as a fragment', () => {
+    assert.ok(programs.length >= 5, `expected the README's examples, found ${programs.length} programs`);
+    for (const block of blocks) {
+      assert.notEqual(block.kind, 'unknown', `README.md:${block.line}: a \`${block.lang || 'plain'}\` block that is neither runnable nor marked <!-- fragment -->`);
+      if (block.kind === 'shell') assert.equal(shellProblem(block.code, pkg), null, `README.md:${block.line}`);
+    }
+    assert.ok(readme.includes(`npm install ${pkg.name}`), 'the install line');
+  });
+
+  describe('run against the packed package', { timeout: 300_000 }, () => {
+    let project: ConsumerProject;
+    before(() => {
+      project = consumerProject();
+      for (const block of programs) {
+        const dir = join(project.dir, folderOf(block));
+        mkdirSync(dir);
+        writeFileSync(join(dir, block.lang.startsWith('j') ? 'main.mjs' : 'main.ts'), block.code);
+      }
+    });
+    after(() => project?.dispose());
+
+    it('type-checks every program (strict) against the package declarations', async () => {
+      writeFileSync(
+        join(project.dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2023',
+            lib: ['ES2024', 'ESNext.Disposable'],
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            types: ['node'],
+            typeRoots: [join(REPO_ROOT, 'node_modules', '@types')],
+          },
+          include: ['block-line-*/main.ts'],
+        }),
+      );
+      const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const { code, output } = await exec(process.execPath, [tsc, '-p', project.dir], project.dir);
+      assert.equal(code, 0, output);
+    });
+
+    for (const block of programs) {
+      it(`README.md:${block.line} runs as written, twice in a row`, async () => {
+        const dir = join(project.dir, folderOf(block));
+        const file = block.lang.startsWith('j') ? 'main.mjs' : 'main.ts';
+        for (const run of ['first', 'second']) {
+          const { code, output } = await exec(process.execPath, [file], dir);
+          assert.equal(code, 0, `README.md:${block.line}, ${run} run:\n${output}`);
+        }
+      });
+    }
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * The package as a consumer gets it: `npm pack` of a fresh build, installed
+ * with `npm install <tarball>` into a new temporary project. For tests that
+ * run code the way users run it (the README examples, consumer smoke tests).
+ *
+ * - The build is fresh: the repository's `dist/` when it is newer than every
+ *   input of the build (CI builds right before it tests), else
+ *   `npm run build -- --out-dir <staging>` (the repository's `dist/` is left
+ *   alone, so nothing else that reads it sees a half-written build).
+ * - The tarball is cached under `node_modules/.cache/lash-packed/<key>/`,
+ *   keyed by the SHA-256 of every packed input (sources, docs, README,
+ *   package.json, build config), so an unchanged tree packs once.
+ * - Installs use npm's own cache (`--prefer-offline`): after the first run
+ *   the dependencies come from disk.
+ */
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** What the build and the tarball are made from. */
+const INPUT_FILES = ['package.json', 'tsup.config.ts', 'tsconfig.json', 'README.md'];
+const INPUT_DIRS = ['src', 'docs'];
+const CACHE_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'lash-packed');
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function inputs(): string[] {
+  const files = INPUT_FILES.map((file) => join(REPO_ROOT, file)).filter((file) => existsSync(file));
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  for (const dir of INPUT_DIRS) if (existsSync(join(REPO_ROOT, dir))) walk(join(REPO_ROOT, dir));
+  return files.sort();
+}
+
+function inputKey(files: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 24);
+}
+
+/** True when `dist/` was built after every input of the build (not the docs) last changed. */
+function distIsFresh(files: readonly string[]): boolean {
+  const marker = join(REPO_ROOT, 'dist', 'index.js');
+  if (!existsSync(marker)) return false;
+  const built = statSync(marker).mtimeMs;
+  const buildInputs = files.filter((file) => !file.endsWith('README.md') && !relative(REPO_ROOT, file).startsWith('docs'));
+  return buildInputs.every((file) => statSync(file).mtimeMs < built);
+}
+
+function run(command: string, args: readonly string[], cwd: string): string {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
+  }
+}
+
+/**
+ * The path of `lash-sqlite-store-<version>.tgz` for the current tree,
+ * packed once per content key.
+ */
+export function packedTarball(): string {
+  const files = inputs();
+  const key = inputKey(files);
+  const cacheDir = join(CACHE_ROOT, key);
+  const existing = existsSync(cacheDir) ? readdirSync(cacheDir).find((file) => file.endsWith('.tgz')) : undefined;
+  if (existing !== undefined) return join(cacheDir, existing);
+
+  mkdirSync(CACHE_ROOT, { recursive: true });
+  const staging = mkdtempSync(join(CACHE_ROOT, `${key}.staging-`));
+  try {
+    if (distIsFresh(files)) cpSync(join(REPO_ROOT, 'dist'), join(staging, 'dist'), { recursive: true });
+    else run(npm, ['run', 'build', '--', '--out-dir', join(staging, 'dist')], REPO_ROOT);
+    for (const file of ['package.json', 'README.md', 'LICENSE']) {
+      if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(staging, file));
+    }
+    if (existsSync(join(REPO_ROOT, 'docs'))) cpSync(join(REPO_ROOT, 'docs'), join(staging, 'docs'), { recursive: true });
+    // Scripts are not run: what is packed is exactly the build above.
+    const out = join(staging, 'out');
+    mkdirSync(out);
+    run(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', out], staging);
+    const tarball = readdirSync(out).find((file) => file.endsWith('.tgz'));
+    if (tarball === undefined) throw new Error(`npm pack wrote no tarball in ${out}`);
+    // Publish the cache entry atomically (another test process may be packing too), and drop stale ones.
+    try {
+      renameSync(out, cacheDir);
+    } catch {
+      // Another process won the race; its tarball is identical.
+    }
+    for (const entry of readdirSync(CACHE_ROOT)) {
+      if (entry !== key && !entry.includes('.staging-')) rmSync(join(CACHE_ROOT, entry), { recursive: true, force: true });
+    }
+    return join(cacheDir, tarball);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+export interface ConsumerProject {
+  /** The project folder (removed by `dispose`). */
+  readonly dir: string;
+  /** Runs `node <file> ...args` in `cwd` (default the project), with the test's Node. */
+  node(file: string, options?: { cwd?: string; args?: readonly string[]; timeoutMs?: number }): SpawnSyncReturns<string>;
+  dispose(): void;
+}
+
+/**
+ * A new project (`"type": "module"`) with the packed package installed, as
+ * `npm install lash-sqlite-store` would (dependencies from the registry, or
+ * npm's cache). `extraDependencies` are installed beside it.
+ */
+export function consumerProject(options: { extraDependencies?: readonly string[] } = {}): ConsumerProject {
+  const tarball = packedTarball();
+  const dir = mkdtempSync(join(tmpdir(), 'lash-consumer-'));
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'lash-consumer', private: true, type: 'module' }, null, 2)}\n`);
+  run(
+    npm,
+    ['install', tarball, ...(options.extraDependencies ?? []), '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts'],
+    dir,
+  );
+  return {
+    dir,
+    node(file, { cwd = dir, args = [], timeoutMs = 60_000 } = {}) {
+      return spawnSync(process.execPath, [file, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs });
+    },
+    dispose() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
