@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', advanced: 'src/advanced.ts', node: 'src/node.ts', sqljs: 'src/sqljs.ts' },
+  entry: { index: 'src/index.ts', advanced: 'src/advanced.ts', node: 'src/node.ts', sqljs: 'src/sqljs.ts', 'durable-object': 'src/durable-object.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
