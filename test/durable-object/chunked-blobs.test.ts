@@ -107,7 +107,7 @@ describeEachDriver('chunked blobs (info.maxValueBytes)', (driver) => {
     // A second handle (without the limit) reads the chunked blob back too.
     const reader = await Store.open(await location.open());
     const read = await reader.loadSession({ kind: 'FullGraph' });
-    assert.equal((read!.checkpoint!.tool_state as { tools: { big: { manifest: { blob: string } } } }).tools.big.manifest.blob, big);
+    assert.equal((read!.checkpoint!.tool_state as unknown as { tools: { big: { manifest: { blob: string } } } }).tools.big.manifest.blob, big);
 
     // Replace the tool state; GC deletes the old blob row, and its chunks by cascade.
     const next = { ...state, head_revision: first.head_revision, tool_state_snapshot: { generation: 2, tools: {} } as never };
