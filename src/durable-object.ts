@@ -9,6 +9,7 @@ export {
   openDurableObjectSqlite,
 } from './drivers/durable-object/connection.ts';
 export type { DurableObjectSqliteConnection, DurableObjectSqliteOptions } from './drivers/durable-object/connection.ts';
+export { builtinCodecs } from './drivers/durable-object/codecs.ts';
 export type {
   DurableObjectSqlCursor,
   DurableObjectSqlStorage,

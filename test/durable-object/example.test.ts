@@ -228,3 +228,21 @@ describe('the Cloudflare example after workerd restarts on the same persist fold
     assert.equal(again.deliveries.length, 0, 'the delivery was reserved before the restart');
   });
 });
+
+describe('the Cloudflare example without nodejs_compat (portable codecs)', () => {
+  it('commits, reads and refuses a stale revision as well', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lash-do-flagless-'));
+    const flagless = await startWorker(script, { ...exampleConfig(), compatibilityFlags: [] }, dir);
+    try {
+      const post = (body: unknown) =>
+        flagless.dispatchFetch('http://example/sessions/plain/messages', { method: 'POST', body: JSON.stringify(body) });
+      assert.equal((await post({ text: 'one' })).status, 200);
+      assert.equal((await post({ text: 'two', expected_head_revision: 0 })).status, 409);
+      const read = (await (await flagless.dispatchFetch('http://example/sessions/plain')).json()) as { head_revision: number };
+      assert.equal(read.head_revision, 1);
+    } finally {
+      await flagless.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

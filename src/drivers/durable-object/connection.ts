@@ -22,13 +22,18 @@ import type { Codecs } from '../../index.ts';
 import { SqliteError, SqliteValueError, TransactionError } from '../../core/driver/errors.ts';
 import { checkParams, checkReadNumber } from '../../core/driver/values.ts';
 import type { ConnectionInfo, RunResult, SqliteConnection, SqlParam, SqlRow, SqlValue } from '../../core/driver/types.ts';
+import { builtinCodecs } from './codecs.ts';
 import { isSqlDisabled, translateError } from './errors.ts';
 import type { DurableObjectSqlCursor, DurableObjectSqlStorage, DurableObjectSqlValue, DurableObjectStorageLike } from './storage.ts';
 
 export interface DurableObjectSqliteOptions {
   /** A name for messages and `info.location` (say, the object's id); default `null`. */
   location?: string | null;
-  /** Codecs handed to components (default: the portable fflate + JS SHA-256 codecs). */
+  /**
+   * Codecs handed to components. Default: the runtime's native SHA-256 and
+   * zlib when the Worker has `nodejs_compat` (see `codecs.ts`), otherwise the
+   * portable fflate + JS SHA-256 codecs.
+   */
   codecs?: Codecs;
 }
 
@@ -90,7 +95,7 @@ export function openDurableObjectSqlite(
     durability: 'durable',
     maxValueBytes: DURABLE_OBJECT_MAX_VALUE_BYTES,
   });
-  return new DurableObjectSqliteDriver(storage, info, options.codecs);
+  return new DurableObjectSqliteDriver(storage, info, options.codecs ?? builtinCodecs());
 }
 
 class DurableObjectSqliteDriver implements DurableObjectSqliteConnection {

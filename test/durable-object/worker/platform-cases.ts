@@ -18,7 +18,8 @@ import {
   writeTransaction,
   type SqliteConnection,
 } from '../../../src/index.ts';
-import { DURABLE_OBJECT_MAX_VALUE_BYTES } from '../../../src/durable-object.ts';
+import { DURABLE_OBJECT_MAX_VALUE_BYTES, builtinCodecs } from '../../../src/durable-object.ts';
+import { portableCodecs } from '../../../src/index.ts';
 import { defaultState, sampleNode } from '../../session/helpers.ts';
 import { describeEachDriver } from '../../support/drivers.ts';
 
@@ -149,4 +150,19 @@ describeEachDriver('Durable Object platform', (driver) => {
     const read = await reader.loadSession({ kind: 'FullGraph' });
     assert.equal((read!.checkpoint!.tool_state as unknown as { tools: typeof tools }).tools.big.manifest.blob, big);
   });
+
+  it('uses the native codecs under nodejs_compat, interchangeable with the portable ones', async (t) => {
+    const conn = await (await driver.fresh(t)).open();
+    const native = builtinCodecs()!;
+    assert.equal(conn.codecs, native);
+    const bytes = crypto.getRandomValues(new Uint8Array(10_000));
+    const text = 'héllo 🌍 '.repeat(500);
+    for (const value of [bytes, text, new Uint8Array(0), '']) assert.equal(native.sha256Hex(value), portableCodecs.sha256Hex(value));
+    const compressible = new TextEncoder().encode(text);
+    const deflated = native.deflate(compressible);
+    assert.ok(deflated instanceof Uint8Array && deflated.constructor === Uint8Array);
+    assert.deepEqual(portableCodecs.inflate(deflated), compressible);
+    assert.deepEqual(native.inflate(portableCodecs.deflate(compressible)), compressible);
+  });
 });
+
