@@ -34,23 +34,18 @@ interface ObjectResult {
  * outside the driver. Each must still fail, and fail this way: when one
  * starts passing, it leaves this list.
  */
+const TIER_BY_DRIVER_NAME = {
+  reason: 'expects "inline" for every driver but node-sqlite; a Durable Object is durable',
+  failure: /actual: "durable"/,
+};
 const PLATFORM_DIFFERENCES: Record<string, { reason: string; failure: RegExp }> = {
-  'test/session/conformance.test.ts :: runtime persistence conformance [durable-object] > RP-01 reports its declared durability (inline)': {
-    reason: 'expects "inline" for every driver but node-sqlite; a Durable Object is durable',
-    failure: /actual: "durable"/,
-  },
-  'test/session/artifacts.test.ts :: lashlang artifact store [durable-object] > AR-3 reports its declared tier (inline)': {
-    reason: 'expects "inline" for every driver but node-sqlite; a Durable Object is durable',
-    failure: /actual: "durable"/,
-  },
-  'test/host-events/host-event-store.test.ts :: host event store conformance (HE-1..HE-7) [durable-object] > HE-1 reports the declared durability tier': {
-    reason: 'expects "inline" for every driver but node-sqlite; a Durable Object is durable',
-    failure: /actual: "durable"/,
-  },
-  'test/effects/effect-host.test.ts :: effect host conformance, SqliteEffectHost (EH-1..EH-3) [durable-object] > reports the connection tier and whether it needs a durable attachment store': {
-    reason: 'expects "inline" for every driver but node-sqlite; a Durable Object is durable',
-    failure: /actual: "durable"/,
-  },
+  'test/session/conformance.test.ts :: runtime persistence conformance [durable-object] > RP-01 reports its declared durability (inline)':
+    TIER_BY_DRIVER_NAME,
+  'test/session/artifacts.test.ts :: lashlang artifact store [durable-object] > AR-3 reports its declared tier (inline)': TIER_BY_DRIVER_NAME,
+  'test/host-events/host-event-store.test.ts :: host event store conformance (HE-1..HE-7) [durable-object] > HE-1 reports the declared durability tier':
+    TIER_BY_DRIVER_NAME,
+  'test/effects/effect-host.test.ts :: effect host conformance, SqliteEffectHost (EH-1..EH-3) [durable-object] > reports the connection tier and whether it needs a durable attachment store':
+    TIER_BY_DRIVER_NAME,
   'test/schema/versions.test.ts :: schema versions [durable-object] > ignores unrelated tables of the host application': {
     reason: 'its setup writes PRAGMA user_version, which a Durable Object refuses (SQLITE_AUTH)',
     failure: /not authorized: SQLITE_AUTH/,

@@ -10,9 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Miniflare } from 'miniflare';
-import { lashRpcClient } from '../../src/durable-object.ts';
-import { SqliteError, StoreError, persistedStateCommit, type RuntimeCommitResult } from '../../src/index.ts';
-import type { SessionObject } from '../../examples/cloudflare/src/session-object.ts';
+import { lashRpcClient, type RpcOutcome } from '../../src/durable-object.ts';
+import {
+  SqliteError,
+  StoreError,
+  persistedStateCommit,
+  type GcReport,
+  type RuntimeCommit,
+  type RuntimeCommitResult,
+  type SessionGraphData,
+  type SessionReadScope,
+  type PersistedSessionRead,
+} from '../../src/index.ts';
 import { defaultState } from '../session/helpers.ts';
 import { BUTTON, buttonRequest, sampleDraft } from '../host-events/samples.ts';
 import { plainEventType, registration } from '../process/support.ts';
@@ -43,12 +52,23 @@ async function ok(method: 'GET' | 'POST', path: string, body?: unknown): Promise
   return reply.body;
 }
 
+/**
+ * The RPC methods of the example's `SessionObject` these tests call. (Its
+ * own type is checked with the Workers types, in the example's tsconfig.)
+ */
+interface SessionObjectRpc {
+  appendMessage(sessionId: string, role: 'User' | 'Assistant', text: string, expected?: number | null): Promise<RpcOutcome<{ head_revision: number }>>;
+  commitRuntimeState(commit: RuntimeCommit): Promise<RpcOutcome<RuntimeCommitResult>>;
+  loadSession(scope: SessionReadScope): Promise<RpcOutcome<(Omit<PersistedSessionRead, 'graph'> & { graph: SessionGraphData }) | null>>;
+  gcUnreachable(): Promise<RpcOutcome<GcReport>>;
+}
+
 /** The session's object, called from Node over RPC (miniflare's proxy), outcomes unwrapped. */
 async function sessionRpc(sessionId: string, t: { after(fn: () => void): void }) {
   const namespace = await worker.getDurableObjectNamespace('SESSIONS');
   const stub = namespace.get(namespace.idFromName(sessionId)) as object as { [Symbol.dispose]?: () => void };
   t.after(() => stub[Symbol.dispose]?.());
-  return lashRpcClient<SessionObject>(stub);
+  return lashRpcClient<SessionObjectRpc>(stub);
 }
 
 /** 3 MB of random hex text in a tool state: over 2 MB even compressed. */
@@ -177,7 +197,7 @@ describe('the Cloudflare example on workerd', () => {
   });
 
   it('runs an effect once and replays its recorded outcome', async () => {
-    const request = { session_id: 'chat', turn_id: 'turn-1', replay_key: 'effect-1', code: 'print(1)' };
+    const request = { session_id: 'chat', turn_id: 'turn-1', replay_key: 'effect-1', call: { tool: 'search', query: 'lisbon' } };
     const first = await ok('POST', '/effects', request);
     const second = await ok('POST', '/effects', request);
     assert.equal(first.replayed, false);
@@ -221,7 +241,7 @@ describe('the Cloudflare example after workerd restarts on the same persist fold
   });
 
   it('still replays the recorded effect, has the process, and the queued batch', async () => {
-    const replay = await ok('POST', '/effects', { session_id: 'chat', turn_id: 'turn-1', replay_key: 'effect-1', code: 'print(1)' });
+    const replay = await ok('POST', '/effects', { session_id: 'chat', turn_id: 'turn-1', replay_key: 'effect-1', call: { tool: 'search', query: 'lisbon' } });
     assert.equal(replay.replayed, true);
     assert.equal((await ok('GET', '/processes/proc-1')).events.length, 1);
     const again = await ok('POST', '/host-events', buttonRequest('blue-button', 'press-1'));

@@ -14,6 +14,7 @@ import {
   effectInvocation,
   runtimeScopeForTurn,
   type HostEventOccurrenceRecord,
+  type JsonValue,
   type HostEventOccurrenceRequest,
   type ProcessAwaitOutput,
   type ProcessEvent,
@@ -85,20 +86,21 @@ export class HostObject extends DurableObject<Env> {
   // ---- effect replay -------------------------------------------------------------------
 
   /**
-   * Runs a code effect of a turn at most once: the first call records its
-   * outcome (here: the code and a fresh run id), every later call with the
-   * same replay key gets the recorded outcome back without running it.
+   * Runs a tool call of a turn at most once: the first call records its
+   * outcome (here: the call and a fresh run id, standing in for real work),
+   * every later call with the same replay key gets the recorded outcome back
+   * without running it — also after a restart.
    */
-  runCodeEffect(sessionId: string, turnId: string, replayKey: string, code: string): Promise<RpcOutcome<EffectRun>> {
+  runToolEffect(sessionId: string, turnId: string, replayKey: string, call: JsonValue): Promise<RpcOutcome<EffectRun>> {
     return this.#call(async ({ effects }) => {
       const envelope = createRuntimeEffectEnvelope(
-        effectInvocation(runtimeScopeForTurn(sessionId, turnId, 1, 0), replayKey, 'exec_code', replayKey),
-        { type: 'exec_code', code },
+        effectInvocation(runtimeScopeForTurn(sessionId, turnId, 1, 0), replayKey, 'tool_call', replayKey),
+        { type: 'tool_call', call },
       );
       let ran = false;
       const local = LocalExecutor.runner(async () => {
         ran = true;
-        return codeOutcome({ code, run_id: crypto.randomUUID() });
+        return { type: 'tool_call', result: { call, run_id: crypto.randomUUID() } };
       });
       const outcome = await effects.scoped(EffectScope.turn(sessionId, turnId)).controller().executeEffect(envelope, local);
       return { outcome, replayed: !ran };
@@ -124,22 +126,4 @@ export class HostObject extends DurableObject<Env> {
   #call<T>(body: (components: Components) => Promise<T>): Promise<RpcOutcome<T>> {
     return rpcOutcome(async () => body(await this.#components));
   }
-}
-
-function codeOutcome(result: { code: string; run_id: string }): RuntimeEffectOutcome {
-  return {
-    type: 'exec_code',
-    result: {
-      Ok: {
-        observations: [],
-        observation_truncation: [],
-        tool_calls: [],
-        images: [],
-        printed_images: [],
-        error: null,
-        duration_ms: 0,
-        terminal_finish: result,
-      },
-    },
-  };
 }

@@ -9,7 +9,7 @@
  *   POST /processes                     a ProcessRegistration → the record
  *   GET  /processes/:id                 the record and its events
  *   POST /processes/:id/events          a ProcessEventAppendRequest → the append result
- *   POST /effects                       {session_id, turn_id, replay_key, code} → {outcome, replayed}
+ *   POST /effects                       {session_id, turn_id, replay_key, call} → {outcome, replayed}
  *   POST /host-events/subscriptions     a TriggerSubscriptionDraft → the subscription
  *   POST /host-events                   a HostEventOccurrenceRequest → {occurrence, deliveries}
  *
@@ -26,6 +26,7 @@ import {
   StoreError,
   queuedTurnInputDraft,
   withSourceKey,
+  type JsonValue,
   type SessionNodeRecord,
 } from 'lash-sqlite-store';
 import { lashRpcClient, type LashRpcClient } from 'lash-sqlite-store/durable-object';
@@ -100,8 +101,8 @@ async function route(request: Request, env: Env): Promise<Response> {
   }
 
   if (collection === 'effects' && method === 'POST' && id === undefined) {
-    const body = await bodyOf<{ session_id: string; turn_id: string; replay_key: string; code: string }>(request);
-    return json(await hostClient(env).runCodeEffect(body.session_id, body.turn_id, body.replay_key, body.code));
+    const body = await bodyOf<{ session_id: string; turn_id: string; replay_key: string; call: JsonValue }>(request);
+    return json(await hostClient(env).runToolEffect(body.session_id, body.turn_id, body.replay_key, body.call));
   }
 
   if (collection === 'host-events' && method === 'POST') {

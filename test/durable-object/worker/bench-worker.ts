@@ -13,12 +13,19 @@ import { DurableObject } from 'cloudflare:workers';
 import {
   BlobDescriptors,
   Store,
+  graphDelta,
+  newRuntimeSessionState,
+  persistedStateWithGraphCommit,
   portableCodecs,
+  turnCommitStamp,
+  withTurnCommit,
+  type RuntimeSessionState,
   type BuiltinBlobProfile,
   type Codecs,
   type RuntimeCommit,
   type RuntimeCommitResult,
   type SessionNodeRecord,
+  type SqliteConnection,
 } from '../../../src/index.ts';
 import {
   builtinCodecs,
@@ -51,14 +58,8 @@ const TEXT = 'agent tool call result session branch commit lease token plugin sn
 const prose = (length: number, shift: number) => TEXT.repeat(Math.ceil((length + shift) / TEXT.length)).slice(shift, shift + length);
 const STAMP_HASH = 'c0ffee'.padEnd(64, '0');
 const CONFIG = { provider_id: 'openai', model: { id: 'gpt-5.4-mini', limits: { context_window_tokens: 200_000 } } };
-const FRAME = {
-  frame_id: 'root:frame:initial',
-  session_id: 'root',
-  status: 'active',
-  reason: 'initial',
-  created_at: '2026-06-02T00:00:00Z',
-  assignment: { policy: { provider_id: 'openai' }, tool_access: 'all' },
-};
+/** The session's one agent frame, carried by every commit. */
+const FRAME = { frame_id: 'root:frame:initial', session_id: 'root', status: 'active', reason: 'initial', created_at: '2026-06-02T00:00:00Z', assignment: { policy: { provider_id: 'openai' }, tool_access: 'all' } };
 /** ~8 KiB of tool manifests and a ~2 KiB plugin snapshot, new every turn in the `full` turn. */
 const TOOLS = Object.fromEntries(
   Array.from({ length: 10 }, (_, t) => [`tool_${t}`, { manifest: { name: `tool_${t}`, description: prose(700, t) } }]),
@@ -77,56 +78,54 @@ function message(id: string, parent: string | null, role: 'User' | 'Assistant'):
   return node;
 }
 
+const BASE_STATE = newRuntimeSessionState('root', CONFIG, { agent_frames: [FRAME as never], current_agent_frame_id: FRAME.frame_id });
+
 /**
- * Turn `i` as a runtime hands it over: two ~1 KiB messages, one usage delta,
- * the stamp (its hash is the runtime's work, so it is fixed here), and a
- * checkpoint — in the `full` turn with a new tool state and plugin snapshot.
+ * Turn `i` as a runtime hands it over, built with the package's commit
+ * builders: two ~1 KiB messages, one usage delta, the stamp (its hash is the
+ * runtime's work, so it is fixed here), and the checkpoint — in the `full`
+ * turn with a new tool state and plugin snapshot.
  */
 export function turnCommit(turn: TurnKind, i: number, expected: number): RuntimeCommit {
   const full = turn === 'full';
-  return {
-    session_id: 'root',
-    expected_head_revision: expected,
-    config: CONFIG,
-    agent_frames: [FRAME as never],
-    current_agent_frame_id: FRAME.frame_id,
-    graph:
-      i === 0
-        ? { ReplaceFull: { nodes: [] } }
-        : { Append: { nodes: [message(`n${i}a`, i === 1 ? null : `n${i - 1}b`, 'User'), message(`n${i}b`, `n${i}a`, 'Assistant')], leaf_node_id: `n${i}b` } },
-    checkpoint: {
-      turn_state: { turn_index: i, token_usage: USAGE, protocol_turn_options: { payload: {} } },
-      tool_state_ref: null,
-      tool_state: full || i === 0 ? { generation: i, tools: TOOLS } : null,
-      plugin_snapshot_ref: null,
-      plugin_snapshot: full ? { plugins: { memory: { meta: { plugin_id: 'memory', plugin_version: '1', revision: i, state: PLUGIN_NOTES } } } } : null,
-      plugin_snapshot_revision: full ? i : null,
-      execution_state_ref: null,
-      execution_state: null,
-    },
-    usage_deltas: i === 0 ? [] : [{ source: 'turn', model: 'gpt-5.4-mini', usage: USAGE }],
-    turn_commit: i === 0 ? null : { session_id: 'root', turn_id: `turn-${i}`, turn_commit_hash: STAMP_HASH },
-    completed_queue_claims: [],
-    committed_attachment_ids: [],
+  const state: RuntimeSessionState = {
+    ...BASE_STATE,
+    head_revision: expected,
+    turn_index: i,
+    token_usage: USAGE,
+    tool_state_snapshot: full || i === 0 ? { generation: i, tools: TOOLS } : null,
+    plugin_snapshot: full ? { plugins: { memory: { meta: { plugin_id: 'memory', plugin_version: '1', revision: i, state: PLUGIN_NOTES } } } } : null,
+    plugin_snapshot_revision: full ? i : null,
   };
+  if (i === 0) return persistedStateWithGraphCommit(state, graphDelta.replaceFull({ nodes: [] }));
+  const nodes = [message(`n${i}a`, i === 1 ? null : `n${i - 1}b`, 'User'), message(`n${i}b`, `n${i}a`, 'Assistant')];
+  const commit = persistedStateWithGraphCommit(state, graphDelta.append(nodes, `n${i}b`), [{ source: 'turn', model: 'gpt-5.4-mini', usage: USAGE }]);
+  return withTurnCommit(commit, turnCommitStamp('root', `turn-${i}`, STAMP_HASH));
 }
 
 // ---- the raw floor: the statements the store runs, bytes made beforehand -------------
 
-const SQL = {
-  selectHead: 'SELECT head_json, head_revision FROM session_head WHERE singleton = 1',
-  selectTurn: 'SELECT turn_commit_hash, result_json FROM runtime_turn_commits WHERE session_id = ? AND turn_id = ?',
-  insertBlob: 'INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)',
-  insertUsage:
-    'INSERT INTO usage_deltas (source, model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens) VALUES (?, ?, ?, ?, ?, ?)',
-  insertNode: 'INSERT INTO graph_nodes (node_id, parent_node_id, node_json) VALUES (?, ?, ?)',
-  upsertHead: 'INSERT OR REPLACE INTO session_head (singleton, session_id, head_json, head_revision) VALUES (1, ?, ?, ?)',
-  insertTurn:
-    'INSERT INTO runtime_turn_commits (session_id, turn_id, turn_commit_hash, result_json, committed_at_ms) VALUES (?, ?, ?, ?, ?)',
-};
+/**
+ * The SQL of every statement a store runs for one turn, in order, recorded
+ * from a sample commit: the floor runs the store's own statements.
+ */
+async function recordTurnStatements(store: Store, conn: SqliteConnection, commit: RuntimeCommit): Promise<string[]> {
+  const statements: string[] = [];
+  const record = conn as { run: SqliteConnection['run']; get: SqliteConnection['get'] };
+  const { run, get } = record;
+  record.run = (sql, params) => (statements.push(sql), run.call(conn, sql, params));
+  record.get = (sql, params) => (statements.push(sql), get.call(conn, sql, params)) as never;
+  try {
+    await store.commitRuntimeState(commit);
+  } finally {
+    record.run = run;
+    record.get = get;
+  }
+  return statements;
+}
 
-function floorCommitter(storage: DurableObjectStorageLikeSql, turn: TurnKind, profile: BuiltinBlobProfile, codecs: Codecs) {
-  const sample = turnCommit(turn, 1, 1);
+function floorCommitter(storage: DurableObjectStorageLikeSql, statements: readonly string[], turn: TurnKind, profile: BuiltinBlobProfile, codecs: Codecs) {
+  const sample = turnCommit(turn, 2, 2);
   const envelope = (descriptor: ReturnType<typeof BlobDescriptors.generic>, value: unknown) =>
     encodeEnvelope(codecs, profile, descriptor, encodeMsgpack(value));
   const blobs = [envelope(BlobDescriptors.checkpointManifest(), { turn_state: sample.checkpoint.turn_state, tool_state_ref: 'a'.repeat(64) })];
@@ -137,23 +136,28 @@ function floorCommitter(storage: DurableObjectStorageLikeSql, turn: TurnKind, pr
   const nodes = (sample.graph as { Append: { nodes: SessionNodeRecord[] } }).Append.nodes.map((node) => stringifyJsonRow(node));
   const head = stringifyJsonRow({ session_id: 'root', head_revision: 1, config: CONFIG, agent_frames: [FRAME], current_agent_frame_id: FRAME.frame_id, checkpoint_ref: 'c'.repeat(64), leaf_node_id: 'n1b', graph_node_count: 2 });
   const result = stringifyJsonRow({ head_revision: 1, checkpoint_ref: 'c'.repeat(64), manifest: { turn_state: sample.checkpoint.turn_state, tool_state_ref: 'a'.repeat(64) } });
+  // The parameters of each recorded statement, in the store's order.
+  const params = (i: number): unknown[][] => [
+    [],
+    ['root', `turn-${i}`],
+    ...blobs.map((content) => [scatteredKey(), content]),
+    ['turn', 'gpt-5.4-mini', 1200, 300, 800, 50],
+    [`n${i}a`, `n${i - 1}b`, nodes[0]],
+    [`n${i}b`, `n${i}a`, nodes[1]],
+    ['root', head, i],
+    ['root', `turn-${i}`, STAMP_HASH, result, 1_780_000_000_000 + i],
+  ];
+  if (params(3).length !== statements.length) throw new Error(`the store ran ${statements.length} statements: ${statements.join('; ')}`);
   const { sql } = storage;
-  const run = (query: string, ...params: unknown[]) => {
-    const cursor = sql.exec(query, ...params);
-    while (!cursor.next().done);
-  };
-  let i = 0;
+  let i = 2;
   return () => {
     i += 1;
+    const all = params(i);
     storage.transactionSync(() => {
-      run(SQL.selectHead);
-      run(SQL.selectTurn, 'root', `turn-${i}`);
-      blobs.forEach((content) => run(SQL.insertBlob, scatteredKey(), content));
-      run(SQL.insertUsage, 'turn', 'gpt-5.4-mini', 1200, 300, 800, 50);
-      run(SQL.insertNode, `n${i}a`, i === 1 ? null : `n${i - 1}b`, nodes[0]);
-      run(SQL.insertNode, `n${i}b`, `n${i}a`, nodes[1]);
-      run(SQL.upsertHead, 'root', head, i);
-      run(SQL.insertTurn, 'root', `turn-${i}`, STAMP_HASH, result, 1_780_000_000_000 + i);
+      for (let s = 0; s < statements.length; s++) {
+        const cursor = sql.exec(statements[s]!, ...all[s]!);
+        while (!cursor.next().done);
+      }
     });
   };
 }
@@ -192,13 +196,16 @@ export class BenchObject extends DurableObject<Env> {
     if (codecs === undefined) throw new Error('no builtin codecs: run the bench Worker with nodejs_compat');
     const conn = openDurableObjectSqlite(this.ctx.storage, { codecs });
     const store = await Store.open(conn, { blobProfile: setup.profile });
-    let revision = (await store.commitRuntimeState(turnCommit(setup.turn, 0, 0))).head_revision;
+    await store.commitRuntimeState(turnCommit(setup.turn, 0, 0));
+    await store.commitRuntimeState(turnCommit(setup.turn, 1, 1));
     this.#store = store;
     if (setup.mode === 'floor') {
-      this.#commit = floorCommitter(this.ctx.storage, setup.turn, setup.profile, codecs);
+      const statements = await recordTurnStatements(store, conn, turnCommit(setup.turn, 2, 2));
+      this.#commit = floorCommitter(this.ctx.storage, statements, setup.turn, setup.profile, codecs);
       return;
     }
-    let i = 0;
+    let revision = 2;
+    let i = 1;
     this.#commit = async () => {
       i += 1;
       revision = (await store.commitRuntimeState(turnCommit(setup.turn, i, revision))).head_revision;
