@@ -10,7 +10,8 @@ import { SQLITE_CODES, sqliteErrorFor } from '../../core/driver/errors.ts';
 
 const CODE_SUFFIX = /: (SQLITE_[A-Z]+)(?: \(extended: SQLITE_[A-Z_]+\))?$/;
 const TRANSACTION_REFUSAL = /please use the state\.storage\.transaction/i;
-const SQL_DISABLED = /SQL is not enabled for this Durable Object class/i;
+// Two wordings seen on workerd: a KV-backed class, and an object without SQLite storage at all.
+const SQL_DISABLED = /SQL is not enabled for this Durable Object class|not backed by SQLite storage/i;
 
 const SQLITE_AUTH = 23;
 const SQLITE_CANTOPEN = 14;

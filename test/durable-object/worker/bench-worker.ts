@@ -26,6 +26,7 @@ import {
   type RuntimeCommitResult,
   type SessionNodeRecord,
   type SqliteConnection,
+  writeTransaction,
 } from '../../../src/index.ts';
 import {
   builtinCodecs,
@@ -46,7 +47,8 @@ interface Env {
 export type TurnKind = 'chat' | 'full';
 
 interface Setup {
-  mode: 'store' | 'floor';
+  /** `driver`: the floor's statements through the driver instead of the platform API. */
+  mode: 'store' | 'floor' | 'driver';
   turn: TurnKind;
   profile: BuiltinBlobProfile;
   codecs: 'builtin' | 'portable';
@@ -124,7 +126,35 @@ async function recordTurnStatements(store: Store, conn: SqliteConnection, commit
   return statements;
 }
 
-function floorCommitter(storage: DurableObjectStorageLikeSql, statements: readonly string[], turn: TurnKind, profile: BuiltinBlobProfile, codecs: Codecs) {
+/**
+ * Runs one turn's statements with their parameters: straight on the
+ * platform API (the floor), or through the driver (to see what the driver
+ * itself costs).
+ */
+type TurnRunner = (statements: readonly string[], params: readonly unknown[][]) => void;
+
+function rawRunner(storage: DurableObjectStorageLikeSql): TurnRunner {
+  return (statements, params) =>
+    storage.transactionSync(() => {
+      for (let s = 0; s < statements.length; s++) {
+        const cursor = storage.sql.exec(statements[s]!, ...params[s]!);
+        while (!cursor.next().done);
+      }
+    });
+}
+
+function driverRunner(conn: SqliteConnection): TurnRunner {
+  return (statements, params) =>
+    writeTransaction(conn, () => {
+      for (let s = 0; s < statements.length; s++) {
+        const sql = statements[s]!;
+        if (sql.startsWith('SELECT')) conn.get(sql, params[s] as never);
+        else conn.run(sql, params[s] as never);
+      }
+    });
+}
+
+function floorCommitter(runner: TurnRunner, statements: readonly string[], turn: TurnKind, profile: BuiltinBlobProfile, codecs: Codecs) {
   const sample = turnCommit(turn, 2, 2);
   const envelope = (descriptor: ReturnType<typeof BlobDescriptors.generic>, value: unknown) =>
     encodeEnvelope(codecs, profile, descriptor, encodeMsgpack(value));
@@ -148,17 +178,10 @@ function floorCommitter(storage: DurableObjectStorageLikeSql, statements: readon
     ['root', `turn-${i}`, STAMP_HASH, result, 1_780_000_000_000 + i],
   ];
   if (params(3).length !== statements.length) throw new Error(`the store ran ${statements.length} statements: ${statements.join('; ')}`);
-  const { sql } = storage;
   let i = 2;
   return () => {
     i += 1;
-    const all = params(i);
-    storage.transactionSync(() => {
-      for (let s = 0; s < statements.length; s++) {
-        const cursor = sql.exec(statements[s]!, ...all[s]!);
-        while (!cursor.next().done);
-      }
-    });
+    runner(statements, params(i));
   };
 }
 
@@ -199,9 +222,10 @@ export class BenchObject extends DurableObject<Env> {
     await store.commitRuntimeState(turnCommit(setup.turn, 0, 0));
     await store.commitRuntimeState(turnCommit(setup.turn, 1, 1));
     this.#store = store;
-    if (setup.mode === 'floor') {
+    if (setup.mode !== 'store') {
       const statements = await recordTurnStatements(store, conn, turnCommit(setup.turn, 2, 2));
-      this.#commit = floorCommitter(this.ctx.storage, statements, setup.turn, setup.profile, codecs);
+      const runner = setup.mode === 'floor' ? rawRunner(this.ctx.storage) : driverRunner(conn);
+      this.#commit = floorCommitter(runner, statements, setup.turn, setup.profile, codecs);
       return;
     }
     let revision = 2;
