@@ -1,7 +1,15 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', advanced: 'src/advanced.ts', node: 'src/node.ts', sqljs: 'src/sqljs.ts', cli: 'src/cli/main.ts' },
+  // One line per entry point (several branches add entries).
+  entry: {
+    index: 'src/index.ts',
+    advanced: 'src/advanced.ts',
+    node: 'src/node.ts',
+    sqljs: 'src/sqljs.ts',
+    'durable-object': 'src/durable-object.ts',
+    cli: 'src/cli/main.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

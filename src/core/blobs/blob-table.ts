@@ -3,6 +3,12 @@
  * SHA-256 of its *logical* (uncompressed) content, written once
  * (`INSERT OR IGNORE`: the first envelope wins) and verified against that
  * hash whenever it is read.
+ *
+ * On an engine with a per-row limit (`info.maxValueBytes`, a Durable Object)
+ * stored bytes longer than the limit are split: the first chunk in
+ * `blobs.content`, the rest in `blob_chunks` (`seq` 1, 2, …), whose rows go
+ * with their blob row by `ON DELETE CASCADE`. Readers join the chunks back on
+ * every engine, so nothing else needs to know.
  */
 import type { Codecs } from '../codec/codecs.ts';
 import type { SqliteConnection } from '../driver/types.ts';
@@ -26,12 +32,15 @@ export type BlobLookup =
   | { readonly status: 'corrupt'; readonly reason: string };
 
 const INSERT_BLOB = 'INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)';
-const SELECT_BLOB = 'SELECT content FROM blobs WHERE hash = ?';
+const SELECT_BLOB =
+  'SELECT content, EXISTS (SELECT 1 FROM blob_chunks WHERE hash = ?1) AS chunked FROM blobs WHERE hash = ?1';
+const INSERT_CHUNK = 'INSERT INTO blob_chunks (hash, seq, content) VALUES (?, ?, ?)';
+const SELECT_CHUNKS = 'SELECT content FROM blob_chunks WHERE hash = ? ORDER BY seq';
 
 /** Stores bytes as they are, without an envelope. */
 export function insertRawBlob(io: BlobIo, content: Uint8Array): BlobRef {
   const ref = io.codecs.sha256Hex(content);
-  io.conn.run(INSERT_BLOB, [ref, content]);
+  insertStored(io.conn, ref, content);
   return ref;
 }
 
@@ -60,7 +69,35 @@ export function insertArtifactBlob(
  * SHA-256 of its logical content. The first envelope of a ref wins.
  */
 export function insertEnvelope(io: BlobIo, ref: BlobRef, envelope: Uint8Array): void {
-  io.conn.run(INSERT_BLOB, [ref, envelope]);
+  insertStored(io.conn, ref, envelope);
+}
+
+/** Writes the stored form of a blob, in chunks when it is longer than the engine's row limit. */
+function insertStored(conn: SqliteConnection, ref: BlobRef, stored: Uint8Array): void {
+  const limit = conn.info.maxValueBytes;
+  if (limit === undefined || stored.length <= limit) {
+    conn.run(INSERT_BLOB, [ref, stored]);
+    return;
+  }
+  // The first envelope of a ref wins: only the writer of the blob row writes its chunks.
+  if (conn.run(INSERT_BLOB, [ref, stored.subarray(0, limit)]).changes === 0) return;
+  for (let seq = 1, at = limit; at < stored.length; seq += 1, at += limit) {
+    conn.run(INSERT_CHUNK, [ref, seq, stored.subarray(at, at + limit)]);
+  }
+}
+
+/** The stored bytes of a blob row, its chunks joined back. */
+function storedBytes(conn: SqliteConnection, ref: BlobRef, row: { content: unknown; chunked: unknown }): unknown {
+  if (row.chunked !== 1 || !(row.content instanceof Uint8Array)) return row.content;
+  const parts = [row.content, ...conn.all<{ content: unknown }>(SELECT_CHUNKS, [ref]).map((chunk) => chunk.content)];
+  if (!parts.every((part) => part instanceof Uint8Array)) return null;
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + (part as Uint8Array).length, 0));
+  let at = 0;
+  for (const part of parts as Uint8Array[]) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
 }
 
 const SELECT_EXISTS = 'SELECT 1 AS present FROM blobs WHERE hash = ?';
@@ -71,9 +108,9 @@ const SELECT_EXISTS = 'SELECT 1 AS present FROM blobs WHERE hash = ?';
  * the row is corrupt.
  */
 export function lookupBlob(io: BlobIo, ref: BlobRef): BlobLookup {
-  const row = io.conn.get<{ content: unknown }>(SELECT_BLOB, [ref]);
+  const row = io.conn.get<{ content: unknown; chunked: unknown }>(SELECT_BLOB, [ref]);
   if (row === undefined) return { status: 'missing' };
-  const stored = row.content;
+  const stored = storedBytes(io.conn, ref, row);
   if (!(stored instanceof Uint8Array)) return { status: 'corrupt', reason: 'stored content is not a BLOB' };
   const envelope = parseEnvelope(stored);
   if (envelope !== null) {

@@ -27,6 +27,8 @@ export const SQLITE_CODES: Readonly<Record<number, string>> = {
   19: 'SQLITE_CONSTRAINT',
   20: 'SQLITE_MISMATCH',
   21: 'SQLITE_MISUSE',
+  23: 'SQLITE_AUTH',
+  25: 'SQLITE_RANGE',
   26: 'SQLITE_NOTADB',
 };
 

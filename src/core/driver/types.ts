@@ -38,6 +38,12 @@ export interface ConnectionInfo {
   readonly readOnly: boolean;
   /** `'durable'` when every committed transaction is on stable storage. */
   readonly durability: DurabilityTier;
+  /**
+   * The largest BLOB the engine stores in one row, when it is smaller than
+   * SQLite's own limit (a Durable Object refuses rows over about 2 MB). The
+   * blob table splits larger blobs into chunks of this size. Absent: no limit.
+   */
+  readonly maxValueBytes?: number;
 }
 
 /**

@@ -20,6 +20,14 @@ CREATE TABLE IF NOT EXISTS blobs (
   content BLOB NOT NULL
 );
 
+-- The tail of a blob longer than the engine's row limit (see blob-table.ts).
+CREATE TABLE IF NOT EXISTS blob_chunks (
+  hash TEXT NOT NULL REFERENCES blobs(hash) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  content BLOB NOT NULL,
+  PRIMARY KEY (hash, seq)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS session_head (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
   session_id TEXT NOT NULL DEFAULT 'root',
@@ -122,6 +130,7 @@ export const SESSION_SCHEMA: ComponentSchema = Object.freeze({
   version: SESSION_SCHEMA_VERSION,
   tables: [
     'blobs',
+    'blob_chunks',
     'session_head',
     'graph_nodes',
     'usage_deltas',
