@@ -6,3 +6,7 @@
  * only the root entry.
  */
 export * from './index.ts';
+
+// ---- Driver building blocks (area: browser / sql.js driver) ----
+export { checkParams, checkReadNumber } from './core/driver/values.ts';
+export { sqliteErrorFor } from './core/driver/errors.ts';

@@ -3,7 +3,19 @@
  * browsers.
  */
 export { deleteSqlJsDatabase, hasSqlJsDatabase, openSqlJs } from './drivers/sqljs/connection.ts';
-export type { SqlJsConnection, SqlJsOptions, SqlJsPersistence } from './drivers/sqljs/connection.ts';
+export type { SqlJsConnection, SqlJsOptions } from './drivers/sqljs/connection.ts';
+
+// ---- Persistence targets (area: browser) ----
+export type {
+  PersistedDatabase,
+  PersistenceSize,
+  RedoRecord,
+  SqlJsPersistence,
+  SqlJsRecoveryReport,
+  SqlJsStorageReport,
+} from './drivers/sqljs/persistence.ts';
+export { SlottedLogTarget } from './drivers/sqljs/slotted-log.ts';
+export type { SlotFileName, SlotFiles, SlottedLogOptions } from './drivers/sqljs/slotted-log.ts';
 
 // ---- Session store factory (area: session) ----
 export { SqlJsSessionStoreFactory } from './drivers/sqljs/session-factory.ts';
