@@ -100,6 +100,8 @@ class SharedDatabase implements JournalHost {
   journal: Journal | undefined;
   recovery: SqlJsRecoveryReport | null = null;
   handles = 0;
+  /** Set by `deleteSqlJsDatabase`: handles still open fail on their next call. */
+  deleted = false;
   #shutdown: Promise<void> | undefined;
 
   constructor(db: Database, persistence: SqlJsPersistence | undefined, exactText: boolean) {
@@ -276,7 +278,13 @@ export function deleteSqlJsDatabase(name: string): boolean {
   const shared = named.get(name);
   if (shared === undefined) return false;
   named.delete(name);
-  shared.shutdown().catch(() => undefined);
+  shared.deleted = true;
+  if (shared.persistence === undefined) {
+    shared.freeStatements();
+    shared.db.close();
+  } else {
+    shared.shutdown().catch(() => undefined);
+  }
   return true;
 }
 
@@ -497,7 +505,7 @@ class SqlJsDriver implements SqlJsConnection {
 
   #assertOpen(): void {
     if (this.#closed) throw new TransactionError('the sql.js connection is closed');
-    if (this.info.location !== null && named.get(this.info.location) !== this.#shared) {
+    if (this.#shared.deleted) {
       throw new TransactionError(`the sql.js database "${this.info.location}" was deleted`);
     }
   }

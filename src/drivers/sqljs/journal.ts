@@ -194,7 +194,6 @@ export class Journal {
         else if (this.#foldDue() && this.#capture === null) await this.#fold();
         else break;
       }
-      this.#failure = null;
     } catch (error) {
       this.#failure = error;
       const failure = this.#persistError(error);
@@ -215,6 +214,7 @@ export class Journal {
     }
     const batch = this.#unsent.slice(0, count);
     await this.target.append(batch);
+    this.#failure = null;
     this.#unsent.splice(0, count);
     this.#logBytes += bytes;
     this.#settle(this.#durableWaiters, (this.#durableSeq = batch[batch.length - 1]!.seq));
@@ -236,6 +236,7 @@ export class Journal {
       this.#foldRequested ||= this.#foldWaiters.length > 0;
       throw error;
     }
+    this.#failure = null;
     this.#imageSeq = seq;
     this.#imageBytes = image.length;
     this.#logBytes = 0;
