@@ -15,6 +15,11 @@ export type {
   SqlJsStorageReport,
 } from './drivers/sqljs/persistence.ts';
 export { SlottedLogTarget } from './drivers/sqljs/slotted-log.ts';
+export { deleteOpfsDatabase, listOpfsDatabases, opfsPersistence } from './drivers/sqljs/opfs.ts';
+export type { OpfsPersistenceOptions } from './drivers/sqljs/opfs.ts';
+export { deleteIndexedDbDatabase, indexedDbPersistence, listIndexedDbDatabases } from './drivers/sqljs/indexeddb.ts';
+export type { IndexedDbPersistenceOptions } from './drivers/sqljs/indexeddb.ts';
+export type { BrowserPersistenceOptions } from './drivers/sqljs/web-lock.ts';
 export type { SlotFileName, SlotFiles, SlottedLogOptions } from './drivers/sqljs/slotted-log.ts';
 
 // ---- Session store factory (area: session) ----

@@ -1,0 +1,184 @@
+/**
+ * Shared by the Chromium tests and the browser benchmark: bundling page code
+ * with esbuild, serving it (and sql.js's WASM) on loopback, and driving
+ * Debian's Chromium with playwright-core over CDP — launched by us, so a test
+ * can SIGKILL the whole browser and start it again on the same profile.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const required = process.env.LASH_REQUIRE_BROWSER === '1';
+export const chromiumAvailable = existsSync(CHROMIUM);
+
+/** `describe(…, { skip })`: skipped with instructions when Chromium is missing, unless LASH_REQUIRE_BROWSER=1 (CI). */
+export const skipWithoutChromium: string | false =
+  !chromiumAvailable && !required
+    ? `Chromium not found at ${CHROMIUM}: install it (sudo apt-get install chromium) or set CHROMIUM_PATH to run the browser tests`
+    : false;
+
+export function assertChromium(): void {
+  if (!chromiumAvailable) throw new Error(`Chromium is required (LASH_REQUIRE_BROWSER=1) but missing at ${CHROMIUM}`);
+}
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Bundles a browser entry point (ESM, no Node built-ins). */
+export async function bundle(entry: string, define: Record<string, string> = {}): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+    define,
+  });
+  return result.outputFiles[0]!.text;
+}
+
+const require = createRequire(import.meta.url);
+/** sql.js's browser WASM build, as a bundled page asks for it. */
+export const SQL_WASM = readFileSync(require.resolve('sql.js/dist/sql-wasm-browser.wasm'));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+export interface StaticServer {
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves `routes` (path → content) on 127.0.0.1; any `*.wasm` request gets sql.js's WASM unless routed. */
+export async function serve(routes: Record<string, string | Uint8Array>, root?: string): Promise<StaticServer> {
+  const server: Server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    let body: string | Uint8Array | undefined = routes[path];
+    if (body === undefined && root !== undefined) {
+      const file = join(root, path === '/' ? 'index.html' : path);
+      if (file.startsWith(root) && existsSync(file)) body = readFileSync(file);
+    }
+    if (body === undefined && path.endsWith('.wasm')) body = SQL_WASM;
+    if (body === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    const type = TYPES[extname(path)] ?? (path.endsWith('/') ? TYPES['.html']! : 'application/octet-stream');
+    response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A Chromium we launched ourselves, on a profile directory that outlives it. */
+export interface LaunchedChromium {
+  readonly browser: Browser;
+  readonly process: ChildProcess;
+  /** A new tab. */
+  newPage(): Promise<Page>;
+  /** SIGKILL to the browser's whole process group: no shutdown, no flush. */
+  kill(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(profileDir: string): Promise<LaunchedChromium> {
+  assertChromium();
+  mkdirSync(profileDir, { recursive: true });
+  const child = spawn(CHROMIUM, [...CHROMIUM_FLAGS, `--user-data-dir=${profileDir}`, '--remote-debugging-port=0', 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`Chromium did not start:\n${stderr}`)), 30_000);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = /DevTools listening on (ws:\/\/\S+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Chromium exited (${code}) before listening:\n${stderr}`));
+    });
+  });
+  child.stderr!.resume();
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.connectOverCDP(endpoint);
+  const killGroup = async () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await exited;
+  };
+  return {
+    browser,
+    process: child,
+    newPage: () => browser.contexts()[0]!.newPage(),
+    kill: killGroup,
+    async close() {
+      await browser.close().catch(() => undefined);
+      const timer = setTimeout(() => void killGroup(), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A temporary directory, removed by `dispose()`. */
+export function tempProfile(label: string): { dir: string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `lash-${label}-`));
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Where failure screenshots go (gitignored). */
+export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', '.browser-artifacts');
+
+/** Saves a screenshot of every open page, named after the test; never throws. */
+export async function screenshotOnFailure(pages: readonly Page[], label: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  let i = 0;
+  for (const page of pages) {
+    const file = join(SCREENSHOT_DIR, `${label.replace(/[^a-z0-9]+/gi, '-')}-${i++}.png`);
+    await page.screenshot({ path: file, fullPage: true, timeout: 5000 }).catch(() => undefined);
+  }
+}
