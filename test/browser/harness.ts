@@ -72,8 +72,16 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `routes` (path → content) on 127.0.0.1; any `*.wasm` request gets sql.js's WASM unless routed. */
-export async function serve(routes: Record<string, string | Uint8Array>, root?: string): Promise<StaticServer> {
+/**
+ * Serves `routes` (path → content) and the files under `root` on 127.0.0.1.
+ * With `anyWasm` (the default without a root), any other `*.wasm` request
+ * gets sql.js's WASM.
+ */
+export async function serve(
+  routes: Record<string, string | Uint8Array>,
+  options: { root?: string; anyWasm?: boolean } = {},
+): Promise<StaticServer> {
+  const { root, anyWasm = root === undefined } = options;
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     let body: string | Uint8Array | undefined = routes[path];
@@ -81,7 +89,7 @@ export async function serve(routes: Record<string, string | Uint8Array>, root?: 
       const file = join(root, path === '/' ? 'index.html' : path);
       if (file.startsWith(root) && existsSync(file)) body = readFileSync(file);
     }
-    if (body === undefined && path.endsWith('.wasm')) body = SQL_WASM;
+    if (body === undefined && anyWasm && path.endsWith('.wasm')) body = SQL_WASM;
     if (body === undefined) {
       response.writeHead(404).end();
       return;
