@@ -6,12 +6,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
+import { startStaticServer, type Body, type StaticServer } from '../../playground/server.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.LASH_REQUIRE_BROWSER === '1';
@@ -57,58 +57,16 @@ const require = createRequire(import.meta.url);
 /** sql.js's browser WASM build, as a bundled page asks for it. */
 export const SQL_WASM = readFileSync(require.resolve('sql.js/dist/sql-wasm-browser.wasm'));
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
-
-export interface StaticServer {
-  readonly origin: string;
-  close(): Promise<void>;
-}
+export type { StaticServer } from '../../playground/server.ts';
 
 /**
  * Serves `routes` (path → content) and the files under `root` on 127.0.0.1.
  * With `anyWasm` (the default without a root), any other `*.wasm` request
  * gets sql.js's WASM.
  */
-export async function serve(
-  routes: Record<string, string | Uint8Array>,
-  options: { root?: string; anyWasm?: boolean } = {},
-): Promise<StaticServer> {
+export function serve(routes: Record<string, Body>, options: { root?: string; anyWasm?: boolean } = {}): Promise<StaticServer> {
   const { root, anyWasm = root === undefined } = options;
-  const server: Server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    let body: string | Uint8Array | undefined = routes[path];
-    if (body === undefined && root !== undefined) {
-      const file = join(root, path === '/' ? 'index.html' : path);
-      if (file.startsWith(root) && existsSync(file)) body = readFileSync(file);
-    }
-    if (body === undefined && anyWasm && path.endsWith('.wasm')) body = SQL_WASM;
-    if (body === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    const type = TYPES[extname(path)] ?? (path.endsWith('/') ? TYPES['.html']! : 'application/octet-stream');
-    response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-    response.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return startStaticServer({ routes, root, fallback: (path) => (anyWasm && path.endsWith('.wasm') ? SQL_WASM : undefined) });
 }
 
 /** A Chromium we launched ourselves, on a profile directory that outlives it. */
