@@ -6,8 +6,9 @@
  * The figure that matters: 20 MB / 1 MB per target (the cost must follow
  * the write, not the database; target ≤ 1.5).
  *
- * Commits alternate between the targets round by round so machine noise hits
- * them alike; medians are reported. A fold (image checkpoint) is timed once
+ * Every target and size is open at once and gets its commits in every round,
+ * the order alternating, so drift and noise hit them alike; medians are
+ * reported. A fold (image checkpoint) is timed once
  * per database: it runs in the background, off the commit path.
  */
 import { join } from 'node:path';
@@ -44,36 +45,36 @@ export default async function browserBench(ctx: BenchContext): Promise<void> {
         return reply.result as T;
       };
       const medians = new Map<string, number>();
-      for (const megabytes of SIZES) {
-        const targets: Target[] = ['memory', 'opfs', 'indexeddb'];
-        const samples = new Map<Target, number[]>(targets.map((t) => [t, []]));
-        const sizes = new Map<Target, number>();
-        for (const target of targets) {
-          const opened = await call<{ databaseBytes: number }>({ op: 'open', key: `${target}-${megabytes}`, target, megabytes });
-          sizes.set(target, opened.databaseBytes);
-          await call({ op: 'commits', key: `${target}-${megabytes}`, count: 10 }); // warm-up
+      const targets: Target[] = ['memory', 'opfs', 'indexeddb'];
+      const keys = SIZES.flatMap((megabytes) => targets.map((target) => ({ key: `${target}-${megabytes}`, target, megabytes })));
+      const samples = new Map<string, number[]>(keys.map(({ key }) => [key, []]));
+      const sizes = new Map<string, number>();
+      for (const { key, target, megabytes } of keys) {
+        sizes.set(key, (await call<{ databaseBytes: number }>({ op: 'open', key, target, megabytes })).databaseBytes);
+        await call({ op: 'commits', key, count: 10 }); // warm-up
+      }
+      // Every target and size in every round, the order alternating, so drift and noise hit all alike.
+      for (let round = 0; round < rounds; round++) {
+        for (const { key } of round % 2 === 0 ? keys : [...keys].reverse()) {
+          samples.get(key)!.push(...(await call<number[]>({ op: 'commits', key, count: perRound })));
         }
-        for (let round = 0; round < rounds; round++) {
-          const order = round % 2 === 0 ? targets : [...targets].reverse();
-          for (const target of order) samples.get(target)!.push(...(await call<number[]>({ op: 'commits', key: `${target}-${megabytes}`, count: perRound })));
-        }
-        const memory = median(samples.get('memory')!);
-        for (const target of targets) {
-          const times = samples.get(target)!;
-          const fold = target === 'memory' ? null : await call<number>({ op: 'fold', key: `${target}-${megabytes}` });
-          await call({ op: 'close', key: `${target}-${megabytes}` });
-          const value = median(times);
-          medians.set(`${target}-${megabytes}`, value);
-          rows.push({
-            context,
-            target,
-            database: `${(sizes.get(target)! / 1024 / 1024).toFixed(1)} MB`,
-            'median ms': value,
-            'p90 ms': percentile(times, 0.9),
-            'vs memory': target === 'memory' ? '1.00' : `${(value / memory).toFixed(2)}x`,
-            'fold ms': fold === null ? '—' : fold,
-          });
-        }
+      }
+      for (const { key, target, megabytes } of keys) {
+        const times = samples.get(key)!;
+        const fold = target === 'memory' ? null : await call<number>({ op: 'fold', key });
+        await call({ op: 'close', key });
+        const value = median(times);
+        medians.set(key, value);
+        const memory = median(samples.get(`memory-${megabytes}`)!);
+        rows.push({
+          context,
+          target,
+          database: `${(sizes.get(key)! / 1024 / 1024).toFixed(1)} MB`,
+          'median ms': value,
+          'p90 ms': percentile(times, 0.9),
+          'vs memory': target === 'memory' ? '1.00' : `${(value / memory).toFixed(2)}x`,
+          'fold ms': fold === null ? '—' : fold,
+        });
       }
       for (const target of ['memory', 'opfs', 'indexeddb'] as const) {
         growth.push({ name: `browser_${context}_${target}_commit_20mb_over_1mb`, value: medians.get(`${target}-20`)! / medians.get(`${target}-1`)! });

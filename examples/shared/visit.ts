@@ -29,3 +29,16 @@ export async function visitSession(conn: SqliteConnection & { whenDurable(): Pro
   await conn.whenDurable(); // until the store awaits it itself
   return { visits, nodes: visits, revision: result.head_revision, durability: conn.info.durability };
 }
+
+/** Opens the database, visits the session, and shows the outcome on the page (and in `data-result`, for the test). */
+export async function showVisit(open: () => Promise<SqliteConnection & { whenDurable(): Promise<void> }>, sessionId: string, wasmUrl: string) {
+  const status = document.getElementById('status')!;
+  try {
+    const result = await visitSession(await open(), sessionId);
+    status.textContent = `visit ${result.visits}: the session holds ${result.nodes} turns (revision ${result.revision})`;
+    document.body.dataset.result = JSON.stringify({ ...result, wasmUrl });
+  } catch (error) {
+    status.textContent = `failed: ${error}`;
+    document.body.dataset.result = JSON.stringify({ error: String(error) });
+  }
+}

@@ -4,15 +4,6 @@
 // hands to sql.js.
 import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import { indexedDbPersistence, openSqlJs } from 'lash-sqlite-store/sqljs';
-import { visitSession } from '../shared/visit.ts';
+import { showVisit } from '../shared/visit.ts';
 
-const status = document.getElementById('status')!;
-try {
-  const conn = await openSqlJs({ persistence: await indexedDbPersistence('vite-example'), locateFile: () => wasmUrl });
-  const result = await visitSession(conn, 'vite');
-  status.textContent = `visit ${result.visits}: the session holds ${result.nodes} turns (revision ${result.revision})`;
-  document.body.dataset.result = JSON.stringify({ ...result, wasmUrl });
-} catch (error) {
-  status.textContent = `failed: ${error}`;
-  document.body.dataset.result = JSON.stringify({ error: String(error) });
-}
+await showVisit(async () => openSqlJs({ persistence: await indexedDbPersistence('vite-example'), locateFile: () => wasmUrl }), 'vite', wasmUrl);
