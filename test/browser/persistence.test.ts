@@ -102,7 +102,10 @@ describe('durable browser storage (headless Chromium)', { skip: skipWithoutChrom
         try {
           for (let round = 0; round <= ROUNDS; round++) {
             agent = await openAgent(context === 'worker');
-            const opened = await agent.call<{ recovery: { replayedTransactions: number; integrity: string; notes: string[] }; durability: string }>({
+            const opened = await agent.call<{
+              recovery: { replayedTransactions: number; integrity: string; notes: string[]; storagePersisted: boolean | null };
+              durability: string;
+            }>({
               op: 'open',
               target,
               name,
@@ -110,6 +113,7 @@ describe('durable browser storage (headless Chromium)', { skip: skipWithoutChrom
             });
             assert.equal(opened.durability, 'durable');
             assert.equal(opened.recovery.integrity, 'ok');
+            assert.equal(typeof opened.recovery.storagePersisted, 'boolean', 'the persist() / persisted() answer is reported');
             replayed += opened.recovery.replayedTransactions;
             const back = await agent.call<{ nodeIds: string[]; integrity: string; headRevision: number | null }>({ op: 'verify' });
             assert.equal(back.integrity, 'ok');

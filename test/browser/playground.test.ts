@@ -59,7 +59,7 @@ describe('playground (headless Chromium)', { skip: skipWithoutChromium, timeout:
     }
   }
 
-  it('opens a .db file written by the node:sqlite driver', () =>
+  it('opens a .db file written by the node:sqlite driver (into IndexedDB)', () =>
     step('node-file', async () => {
       const path = join(files.dir, 'from-node.db');
       const conn = openNodeSqlite(path);
@@ -67,6 +67,7 @@ describe('playground (headless Chromium)', { skip: skipWithoutChromium, timeout:
       for (let turn = 1; turn <= 3; turn++) await writer.commitTurn(turn);
       writer.store.close();
       conn.close();
+      await page.click('[data-target="indexeddb"]');
       await page.setInputFiles('#db-file', path);
       await page.waitForFunction(() => (globalThis as unknown as { __playground: Hooks }).__playground.view()?.name === 'from-node');
       const view = (await settled())!;
@@ -74,6 +75,7 @@ describe('playground (headless Chromium)', { skip: skipWithoutChromium, timeout:
       assert.deepEqual(view.activePath, ['turn-1', 'turn-2', 'turn-3']);
       assert.equal(view.headRevision, 3);
       assert.equal(view.recovery.startedFromData, true);
+      assert.equal(view.target, 'indexeddb');
       assert.equal(await page.locator('#graph [data-node-id]').count(), 3);
     }));
 

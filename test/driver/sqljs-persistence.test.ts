@@ -36,6 +36,8 @@ class MemoryDisk {
   writes = 0;
   crashAtWrite = Number.POSITIVE_INFINITY;
   crashed = false;
+  /** What the crashing write was: an append, or a step of a checkpoint. */
+  crashedDuring: 'append' | 'checkpoint' | null = null;
   /** Fraction of the crashing write that lands. */
   tornFraction = 0.5;
 
@@ -67,6 +69,7 @@ class MemorySlotFiles implements SlotFiles {
     disk.files.set(file, next);
     if (crashing) {
       disk.crashed = true;
+      disk.crashedDuring = file.startsWith('log') && offset > 0 ? 'append' : 'checkpoint';
       throw new Error('crash during write');
     }
   }
@@ -391,6 +394,7 @@ describe('sql.js persistence: crashes', () => {
   it(`finds every acknowledged turn after a crash at a random write, torn at a random point (${CRASH_ROUNDS} rounds)`, async () => {
     let acknowledgedTotal = 0;
     let lostTotal = 0;
+    const during = { append: 0, checkpoint: 0, none: 0 };
     let seed = 12345;
     const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
     for (let round = 0; round < CRASH_ROUNDS; round++) {
@@ -401,10 +405,15 @@ describe('sql.js persistence: crashes', () => {
       try {
         const conn = await openSqlJs({ persistence: disk.target(), checkpointLogBytes: 4000 });
         const writer = await TurnWriter.open(conn, 'session-crash');
-        for (let turn = 1; turn <= 40; turn++) acked.push(await writer.commitTurn(turn, 300 + Math.floor(random() * 900)));
+        for (let turn = 1; turn <= 40; turn++) {
+          acked.push(await writer.commitTurn(turn, 300 + Math.floor(random() * 900)));
+          // Folds in the background too, so crashes land inside checkpoints as well as appends.
+          if (random() < 0.2) conn.flush().catch(() => undefined);
+        }
       } catch {
         // the crash: the page is gone
       }
+      during[disk.crashedDuring ?? 'none'] += 1;
       disk.crashAtWrite = Number.POSITIVE_INFINITY;
       const reopened = await openSqlJs({ persistence: disk.target() });
       const back = await readBack(reopened);
@@ -416,7 +425,11 @@ describe('sql.js persistence: crashes', () => {
       assert.deepEqual(back.nodeIds, back.nodeIds.map((_, i) => `turn-${i + 1}`), 'a prefix of the turns, no gap');
       await reopened.close();
     }
-    console.log(`# random crash points: ${CRASH_ROUNDS} rounds, ${acknowledgedTotal} acknowledged turns, ${lostTotal} lost`);
+    console.log(
+      `# random crash points: ${CRASH_ROUNDS} rounds (${during.append} in an append, ${during.checkpoint} in a checkpoint, ` +
+        `${during.none} after the last write), ${acknowledgedTotal} acknowledged turns, ${lostTotal} lost`,
+    );
+    assert.ok(during.append > 0 && during.checkpoint > 0, 'crashes landed in appends and in checkpoints');
   });
 
   it(`finds every acknowledged turn after SIGKILL of a process writing through fileLogPersistence (${KILL_ROUNDS} rounds)`, async (t) => {
