@@ -18,6 +18,10 @@ describe('sql.js driver', () => {
     assert.equal(b.get("SELECT name FROM sqlite_master WHERE name = 'only_in_a'"), undefined);
     assert.deepEqual({ ...a.info }, { engine: 'sqljs', location: null, memory: true, readOnly: false, durability: 'inline' });
     assert.equal(a.codecs, undefined, 'components fall back to the portable codecs');
+    assert.equal(a.recovery, null, 'no persistence target');
+    assert.equal(await a.storageReport(), null);
+    await a.whenDurable();
+    await a.flush();
     a.close();
     b.close();
   });
