@@ -189,7 +189,8 @@ describe('durable browser storage (headless Chromium)', { skip: skipWithoutChrom
       const storage = await agent.call<{ logRecords: number; imageBytes: number; databaseBytes: number; durableSeq: number; committedSeq: number }>({
         op: 'storage',
       });
-      assert.ok(storage.logRecords >= 5 && storage.imageBytes > 0 && storage.databaseBytes > 0, JSON.stringify(storage));
+      // (the commit loop folds now and then, so the log holds only the latest records)
+      assert.ok(storage.committedSeq >= 5 && storage.imageBytes > 0 && storage.databaseBytes > 0, JSON.stringify(storage));
       assert.equal(storage.durableSeq, storage.committedSeq);
       await agent.page.reload();
       await agent.page.waitForFunction(() => (globalThis as { __agentReady?: boolean }).__agentReady === true);
