@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- <filter>]`: runs every `bench/*.bench.ts`
- * file (each exports `default async function (ctx)`), in name order.
+ * file (each exports `default async function (ctx)`), in name order;
+ * `-- --browser` runs the Chromium benchmark (`bench/browser.ts`) instead.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const filters = args.filter((a) => !a.startsWith('--'));
 const dir = import.meta.dirname;
-const files = readdirSync(dir)
+const files = args.includes('--browser') ? ['browser.ts'] : readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => filters.length === 0 || filters.some((filter) => f.includes(filter)))
   .sort();

@@ -34,3 +34,6 @@ export { decodeOccurrenceRecord } from './core/host-events/records.ts';
 export { checkSessionId } from './core/session/factory.ts';
 export { initialSessionMeta } from './core/session/factory.ts';
 export { unixCreatedAt } from './core/session/factory.ts';
+// ---- Driver building blocks (area: browser / sql.js driver) ----
+export { checkParams, checkReadNumber } from './core/driver/values.ts';
+export { sqliteErrorFor } from './core/driver/errors.ts';

@@ -7,6 +7,7 @@ export { openNodeSqlite, DEFAULT_BUSY_TIMEOUT_MS } from './drivers/node-sqlite/c
 export type { NodeSqliteConnection, NodeSqliteOptions } from './drivers/node-sqlite/connection.ts';
 export { nodeCodecs } from './drivers/node-sqlite/codecs.ts';
 export { atomicFilePersistence, writeFileAtomically } from './drivers/node-sqlite/atomic-file.ts';
+export { fileLogPersistence } from './drivers/node-sqlite/file-log.ts';
 
 // ---- Session store factory (area: session) ----
 export { SqliteSessionStoreFactory } from './drivers/node-sqlite/session-factory.ts';

@@ -3,7 +3,24 @@
  * browsers.
  */
 export { deleteSqlJsDatabase, hasSqlJsDatabase, openSqlJs } from './drivers/sqljs/connection.ts';
-export type { SqlJsConnection, SqlJsOptions, SqlJsPersistence } from './drivers/sqljs/connection.ts';
+export type { SqlJsConnection, SqlJsOptions } from './drivers/sqljs/connection.ts';
+
+// ---- Persistence targets (area: browser) ----
+export type {
+  PersistedDatabase,
+  PersistenceSize,
+  RedoRecord,
+  SqlJsPersistence,
+  SqlJsRecoveryReport,
+  SqlJsStorageReport,
+} from './drivers/sqljs/persistence.ts';
+export { SlottedLogTarget } from './drivers/sqljs/slotted-log.ts';
+export { deleteOpfsDatabase, listOpfsDatabases, opfsPersistence } from './drivers/sqljs/opfs.ts';
+export type { OpfsPersistenceOptions } from './drivers/sqljs/opfs.ts';
+export { deleteIndexedDbDatabase, indexedDbPersistence, listIndexedDbDatabases } from './drivers/sqljs/indexeddb.ts';
+export type { IndexedDbPersistenceOptions } from './drivers/sqljs/indexeddb.ts';
+export type { BrowserPersistenceOptions } from './drivers/sqljs/web-lock.ts';
+export type { SlotFileName, SlotFiles, SlottedLogOptions } from './drivers/sqljs/slotted-log.ts';
 
 // ---- Session store factory (area: session) ----
 export { SqlJsSessionStoreFactory } from './drivers/sqljs/session-factory.ts';

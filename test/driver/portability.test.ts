@@ -78,7 +78,7 @@ describe('portability between drivers', () => {
     const writer = await openSqlJs({ persistence: atomicFilePersistence(path) });
     const ref = write(writer);
     const expected = contents(writer, ref);
-    writer.close();
+    await writer.close(); // writes the last image
     const reader = openNodeSqlite(path);
     t.after(() => reader.close());
     assert.deepEqual(contents(reader, ref), expected);

@@ -18,6 +18,10 @@ describe('sql.js driver', () => {
     assert.equal(b.get("SELECT name FROM sqlite_master WHERE name = 'only_in_a'"), undefined);
     assert.deepEqual({ ...a.info }, { engine: 'sqljs', location: null, memory: true, readOnly: false, durability: 'inline' });
     assert.equal(a.codecs, undefined, 'components fall back to the portable codecs');
+    assert.equal(a.recovery, null, 'no persistence target');
+    assert.equal(await a.storageReport(), null);
+    await a.whenDurable();
+    await a.flush();
     a.close();
     b.close();
   });
@@ -78,31 +82,23 @@ describe('sql.js driver', () => {
     conn.close();
   });
 
-  it('persists every committed write transaction, and only those', async (t) => {
-    const images: Uint8Array[] = [];
-    const conn = await openSqlJs({ persistence: { durable: false, write: (bytes) => images.push(bytes) } });
-    assert.equal(conn.info.durability, 'inline', 'a non-atomic target does not make it durable');
-    conn.exec('CREATE TABLE t (v)');
-    writeTransaction(conn, () => conn.run('INSERT INTO t VALUES (1)'));
-    assert.throws(() => writeTransaction(conn, () => { conn.run('INSERT INTO t VALUES (2)'); throw new Error('no'); }));
-    assert.equal(images.length, 1);
-    const reopened = await openSqlJs({ data: images[0]! });
-    assert.deepEqual(reopened.all<{ v: number }>('SELECT v FROM t').map((r) => r.v), [1]);
-    reopened.close();
-    conn.close();
-    void t;
-  });
-
-  it('with atomicFilePersistence is durable and writes a complete image to the file', async (t) => {
+  it('with atomicFilePersistence is durable, writes a complete image after each commit, and reopens from it', async (t) => {
     const path = join(tempDir(t), 'sqljs.db');
     const conn = await openSqlJs({ persistence: atomicFilePersistence(path) });
     assert.equal(conn.info.durability, 'durable');
+    assert.equal(conn.recovery?.target, 'file');
     conn.exec('CREATE TABLE t (v)');
     writeTransaction(conn, () => conn.run('INSERT INTO t VALUES (?)', ['on disk']));
+    assert.throws(() => writeTransaction(conn, () => { conn.run('INSERT INTO t VALUES (?)', ['rolled back']); throw new Error('no'); }));
+    await conn.whenDurable();
     const again = await openSqlJs({ data: new Uint8Array(readFileSync(path)) });
-    assert.equal(again.get<{ v: string }>('SELECT v FROM t')!.v, 'on disk');
+    assert.deepEqual(again.all<{ v: string }>('SELECT v FROM t').map((r) => r.v), ['on disk']);
     again.close();
-    conn.close();
+    await conn.close();
+    const reopened = await openSqlJs({ persistence: atomicFilePersistence(path) });
+    assert.deepEqual(reopened.all<{ v: string }>('SELECT v FROM t').map((r) => r.v), ['on disk'], 'opens what the file holds');
+    assert.equal(reopened.recovery?.integrity, 'ok');
+    await reopened.close();
   });
 
   it('closes a private database with its handle', async () => {
