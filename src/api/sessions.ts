@@ -515,7 +515,8 @@ function isOpener(source: SqliteConnection | SessionDatabaseOpener): source is S
 function describeConnection(conn: SqliteConnection): string {
   const { location, engine } = conn.info;
   if (location !== null) return engine === 'sqljs' ? `the sql.js database "${location}"` : location;
-  return engine === 'sqljs' ? 'a private sql.js database' : ':memory:';
+  if (engine === 'sqljs') return 'a private sql.js database';
+  return engine === 'node-sqlite' ? ':memory:' : `an unnamed ${engine} database`;
 }
 
 function codecsOf(conn: SqliteConnection, options: SessionsOptions): Codecs {

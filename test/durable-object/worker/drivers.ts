@@ -78,7 +78,10 @@ export const durableObjectDriver: DriverUnderTest = {
       id: 'durable-object',
       async open(options = {}) {
         if (options.readOnly) notApplicable('a read-only connection');
-        const conn = counting(openDurableObjectSqlite(own, options.codecs === undefined ? {} : { codecs: options.codecs as never }));
+        // The location names the database in messages, as a file path does.
+        const conn = counting(
+          openDurableObjectSqlite(own, { location: 'durable-object', ...(options.codecs === undefined ? {} : { codecs: options.codecs as never }) }),
+        );
         opened.push(conn);
         return conn;
       },
