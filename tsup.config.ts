@@ -13,7 +13,11 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
-  sourcemap: true,
+  // No source maps: the output is unminified, readable ES2023 with the
+  // sources' names, so a stack trace already points at readable code; maps
+  // without embedded sources would point at `src/` files the package does not
+  // ship, and cost more than the code itself (CHANGELOG, "Packaging").
+  sourcemap: false,
   target: 'es2023',
   platform: 'neutral',
   // tsup would otherwise rewrite `node:sqlite` to `sqlite`, which does not exist.
