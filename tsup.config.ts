@@ -18,6 +18,12 @@ export default defineConfig({
   // without embedded sources would point at `src/` files the package does not
   // ship, and cost more than the code itself (CHANGELOG, "Packaging").
   sourcemap: false,
+  esbuildOptions(options, { format }) {
+    // The CJS build loads the optional sql.js peer with `require()`, as it
+    // did when sql.js was a static import: a dynamic `import()` in CJS code
+    // fails in test runners that load CJS without ESM support (Jest).
+    if (format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+  },
   target: 'es2023',
   platform: 'neutral',
   // tsup would otherwise rewrite `node:sqlite` to `sqlite`, which does not exist.
