@@ -11,7 +11,13 @@ export default defineConfig({
     cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: {
+    // `Session` and `Sessions` are `AsyncDisposable` (`await using`): the
+    // declarations bring that lib, as @types/node does, so a project whose
+    // `lib` lacks it (a browser app on ES2022 + DOM) still type-checks them.
+    // (A `/// <reference lib>` in the sources is dropped by the dts bundler.)
+    banner: '/// <reference lib="esnext.disposable" />',
+  },
   clean: true,
   // No source maps: the output is unminified, readable ES2023 with the
   // sources' names, so a stack trace already points at readable code; maps
