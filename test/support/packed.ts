@@ -13,7 +13,7 @@
  * - Installs use npm's own cache (`--prefer-offline`): after the first run
  *   the dependencies come from disk.
  */
-import { execFile, execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -177,4 +177,33 @@ export async function installConsumerProject(options: ConsumerOptions = {}): Pro
     throw new Error(`${npm} ${args.join(' ')} failed in ${dir}:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
   }
   return project(dir);
+}
+
+export interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr, interleaved as they came. */
+  output: string;
+}
+
+/** Runs a command in the background, resolving with its exit code and output (never rejects; SIGKILL after `timeoutMs`). */
+export function execCommand(command: string, args: readonly string[], cwd: string, timeoutMs = 60_000): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const outcome: Outcome = { code: null, stdout: '', stderr: '', output: '' };
+    child.stdout.on('data', (chunk: Buffer) => {
+      outcome.stdout += chunk;
+      outcome.output += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      outcome.stderr += chunk;
+      outcome.output += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ ...outcome, code });
+    });
+  });
 }

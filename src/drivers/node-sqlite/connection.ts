@@ -4,7 +4,7 @@
  * several connections and processes can share one database; `:memory:`
  * gives a private in-memory database.
  */
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Codecs } from '../../core/codec/codecs.ts';
 import { SqliteValueError, sqliteErrorFor } from '../../core/driver/errors.ts';
 import { checkParams } from '../../core/driver/values.ts';
@@ -53,6 +53,9 @@ export function openNodeSqlite(path: string, options: NodeSqliteOptions = {}): N
     throw new SqliteValueError(`synchronous must be 'NORMAL' or 'FULL' (got ${String(synchronous)})`);
   }
   const memory = path === ':memory:' || path === '';
+  // Loaded on the first open, not on import: on Node 22 loading node:sqlite prints an
+  // ExperimentalWarning, which `silenceSqliteExperimentalWarning()` can filter until then.
+  const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
   const db = translate(
     () =>
       new DatabaseSync(path, {
