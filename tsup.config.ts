@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', advanced: 'src/advanced.ts', node: 'src/node.ts', sqljs: 'src/sqljs.ts' },
+  entry: { index: 'src/index.ts', advanced: 'src/advanced.ts', node: 'src/node.ts', sqljs: 'src/sqljs.ts', langgraph: 'src/langgraph.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
@@ -10,7 +10,7 @@ export default defineConfig({
   platform: 'neutral',
   // tsup would otherwise rewrite `node:sqlite` to `sqlite`, which does not exist.
   removeNodeProtocol: false,
-  external: ['sql.js', 'fflate', '@msgpack/msgpack', /^node:/],
+  external: ['sql.js', 'fflate', '@msgpack/msgpack', /^node:/, /^@langchain\//, /^@openai\//],
   splitting: true,
   treeshake: true,
 });

@@ -6,3 +6,13 @@
  * only the root entry.
  */
 export * from './index.ts';
+
+// ---- framework adapters (area: adapters): the envelope and codecs the LangGraph saver stores with ----
+export { encodeEnvelope } from './core/blobs/envelope.ts';
+export { parseEnvelope } from './core/blobs/envelope.ts';
+export { envelopeContent } from './core/blobs/envelope.ts';
+export { isBlobProfile } from './core/blobs/profile.ts';
+export { encodeMsgpack } from './core/codec/msgpack.ts';
+export { decodeMsgpack } from './core/codec/msgpack.ts';
+export { toHex } from './core/codec/hex.ts';
+export { identifierProblem } from './core/validation.ts';
