@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deltaChannelHistoryTests, validate, type CheckpointerTestInitializer } from '@langchain/langgraph-checkpoint-validation';
+import { deltaChannelHistoryTests, validate, type CheckpointSaverTestInitializer } from '@langchain/langgraph-checkpoint-validation';
 import { LashCheckpointSaver } from '../../../src/langgraph.ts';
 import { openNodeSqlite } from '../../../src/node.ts';
 import { deleteSqlJsDatabase, openSqlJs } from '../../../src/sqljs.ts';
@@ -22,7 +22,7 @@ const opened = new Map<LashCheckpointSaver, () => void>();
 let dir = '';
 let counter = 0;
 
-const nodeSqlite: CheckpointerTestInitializer<LashCheckpointSaver> = {
+const nodeSqlite: CheckpointSaverTestInitializer<LashCheckpointSaver> = {
   checkpointerName: VALIDATION_NAMES.nodeSqlite,
   beforeAll() {
     dir = mkdtempSync(join(tmpdir(), 'lash-langgraph-'));
@@ -43,7 +43,7 @@ const nodeSqlite: CheckpointerTestInitializer<LashCheckpointSaver> = {
   },
 };
 
-const sqlJs: CheckpointerTestInitializer<LashCheckpointSaver> = {
+const sqlJs: CheckpointSaverTestInitializer<LashCheckpointSaver> = {
   checkpointerName: VALIDATION_NAMES.sqlJs,
   async createCheckpointer() {
     const name = `langgraph-validation-${process.pid}-${++counter}`;
