@@ -52,11 +52,10 @@ export class ValueReader {
       case 'inline':
         return { kind: 'decode', type: entry.type, bytes: entry.bytes, entry: null };
       case 'blob': {
-        const key = entryKey(entry);
-        if (this.#caches.decoded.has(key)) {
-          const value = this.#caches.decoded.get(key);
-          this.#caches.rememberEntry(value, entry, this.#threadId);
-          return { kind: 'ready', value };
+        const cached = this.#caches.decoded(entryKey(entry));
+        if (cached.found) {
+          this.#caches.rememberEntry(cached.value, entry, this.#threadId);
+          return { kind: 'ready', value: cached.value };
         }
         return { kind: 'decode', type: entry.type, bytes: this.#blob(entry.hash), entry };
       }
@@ -73,8 +72,8 @@ export class ValueReader {
       case 'decode': {
         const value = await this.#serde.loadsTyped(resolved.type, resolved.bytes);
         const entry = resolved.entry;
-        if (entry !== null && this.#caches.epoch === this.#epoch && this.#caches.trustIdentity) {
-          this.#caches.decoded.set(entryKey(entry), value, resolved.bytes.length);
+        if (entry !== null && this.#caches.epoch === this.#epoch) {
+          this.#caches.rememberDecoded(entryKey(entry), value, resolved.bytes.length);
           this.#caches.rememberEntry(value, entry, this.#threadId);
         }
         return value;

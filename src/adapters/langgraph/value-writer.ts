@@ -10,7 +10,7 @@
 import type { SerializerProtocol } from '@langchain/langgraph-checkpoint';
 import type { Codecs } from '../../advanced.ts';
 import type { PendingBlob } from './blobs.ts';
-import type { KnownNode, SaverCaches } from './caches.ts';
+import { fingerprintOf, isRememberable, type Fingerprint, type KnownNode, type SaverCaches } from './caches.ts';
 import {
   FANOUT,
   INLINE_MAX_BYTES,
@@ -29,7 +29,7 @@ export class ValueWriter {
   readonly #threadId: string;
   /** New content for the thread, by hash. */
   readonly blobs = new Map<string, PendingBlob>();
-  readonly #entries: Array<[unknown, ValueEntry]> = [];
+  readonly #entries: Array<[object, ValueEntry, Fingerprint]> = [];
   readonly #nodes: Array<[number, KnownNode]> = [];
 
   constructor(serde: SerializerProtocol, codecs: Codecs, caches: SaverCaches, threadId: string) {
@@ -54,7 +54,7 @@ export class ValueWriter {
 
   /** Installs what this batch stored into the caches; call only after its transaction committed. */
   commit(): void {
-    for (const [value, entry] of this.#entries) this.#caches.rememberEntry(value, entry, this.#threadId);
+    for (const [value, entry, fingerprint] of this.#entries) this.#caches.rememberEntry(value, entry, this.#threadId, fingerprint);
     for (const [level, node] of this.#nodes) {
       node.threadId = this.#threadId;
       this.#caches.rememberNode(level, node);
@@ -64,9 +64,11 @@ export class ValueWriter {
   #encodeWhole(value: unknown): ValueEntry | Promise<ValueEntry> {
     const known = this.#caches.knownEntry(value, this.#threadId);
     if (known !== undefined) return known;
+    // What the object looked like when it was serialized (just below, synchronously).
+    const fingerprint = this.#caches.trustIdentity && isRememberable(value) ? fingerprintOf(value) : null;
     return this.#serde.dumpsTyped(value).then(([type, bytes]) => {
       const entry = this.#entryOf(type, bytes === value ? bytes.slice() : bytes);
-      this.#entries.push([value, entry]);
+      if (fingerprint !== null) this.#entries.push([value as object, entry, fingerprint]);
       return entry;
     });
   }
