@@ -4,33 +4,38 @@
  *
  * LangGraph hands the saver the whole state at every checkpoint (the full
  * messages list included) and reads the whole state back at the start of
- * every run. Without memory, both are O(history) per turn. Three caches make
- * them O(what changed):
+ * every run. Without memory, both are O(history) per turn. These make them
+ * O(what changed):
  *
- * - **identity** (`WeakMap`): an object the saver has stored or read →
- *   its entry. A message list put again with two new messages costs two
- *   serializations, not a thousand.
- * - **decoded values** (LRU by serialized bytes): entry → the value decoded
- *   from it, so reading the state back does not re-parse every message. The
- *   same objects are handed out again.
+ * - **array memos**, per (thread, namespace, channel): the last list stored
+ *   or read — its elements, their entries and its tree nodes. A list put
+ *   again is compared with it element by element *by identity* (a pointer
+ *   compare each); the shared prefix keeps its entries and every tree node
+ *   it covers, so only the new messages are serialized and only the last
+ *   nodes re-hashed. A list read again under the same descriptor comes back
+ *   without touching the database.
+ * - **identity** (`WeakMap`): any other object stored or read → its entry.
+ * - **decoded values** (LRU by serialized bytes): blob entry → its decoded
+ *   value; **leaf values**: tree leaf → its decoded elements. The same
+ *   objects are handed out again.
+ * - **node contents**: decoded tree nodes by hash (content-derived, always on).
  *
- * Both rely on LangGraph's rule that state is not mutated in place (nodes
- * return updates). LangGraph itself bends it in one place — the messages
- * reducer gives an id-less message its id by assigning `message.id` — so a
- * remembered object also keeps a *fingerprint* of its own top-level fields
+ * All but the last rely on LangGraph's rule that state is not mutated in
+ * place (nodes return updates). LangGraph bends it in one place: the
+ * messages reducer gives an id-less message its id by assigning
+ * `message.id`, after the node's writes were stored. So an object
+ * remembered on its own keeps a *fingerprint* of its own top-level fields
  * (every key and the identity of every value) and is used only while that
- * still matches: a reassigned field is always caught, a change deep inside
- * a field's value is not. `immutableValues: false` turns both caches off.
- * - **nodes**: tree nodes by their first child, checked against all their
- *   children before reuse, so an unchanged part of a list is not re-hashed.
- *   It holds only content-derived facts and is always on.
+ * still matches. Elements of a memoized list are not fingerprinted (that
+ * would cost O(history) again): they were stored from a checkpoint, after
+ * the reducer ran. `immutableValues: false` turns all of these off.
  *
  * Every fact "this hash is stored in thread T" holds only while nothing was
  * deleted: `deleteThread` bumps the database's deletion epoch, and a saver
  * that sees another epoch than the one its caches were filled under drops
  * them all (see `LashCheckpointSaver`).
  */
-import type { ValueEntry } from './entries.ts';
+import type { ArrayBlock, ValueEntry } from './entries.ts';
 
 /** An entry known to be stored in a thread (inline entries need no thread). */
 interface KnownEntry {
@@ -45,12 +50,15 @@ interface DecodedValue {
   readonly fingerprint: Fingerprint | null;
 }
 
-/** A tree node with its children, its encoded content and a thread that holds it. */
-export interface KnownNode {
-  readonly childKeys: readonly string[];
-  readonly hash: string;
-  readonly content: Uint8Array;
-  threadId: string;
+/** A list as last stored or read in one channel of one thread. */
+export interface ArrayMemo {
+  /** Hash of the list's descriptor. */
+  readonly descriptor: string;
+  /** A copy of the list, compared by identity with the next one. */
+  readonly elements: readonly unknown[];
+  readonly entries: readonly ValueEntry[];
+  /** `levels[L][j]`: the hash of the j-th full node of level L (it covers elements from j·F^(L+1)). */
+  readonly levels: readonly (readonly string[])[];
 }
 
 /** A map that forgets its least recently used members beyond a byte budget. */
@@ -100,24 +108,30 @@ export class ByteBudgetLru<V> {
   }
 }
 
-const MAX_NODES = 65_536;
+const MAX_MEMOS = 256;
 
 export class SaverCaches {
   /** Off when values may be mutated in place after a checkpoint. */
   readonly trustIdentity: boolean;
   #identity = new WeakMap<object, KnownEntry>();
   readonly #decoded: ByteBudgetLru<DecodedValue>;
-  readonly #nodes = new Map<string, KnownNode>();
-  /** Decoded node contents by hash (immutable content, always safe to keep). */
+  /** Decoded elements of a tree leaf, by its hash. */
+  readonly leafValues: ByteBudgetLru<readonly unknown[]>;
+  /** Decoded node contents and list indexes by hash (immutable content, always safe to keep). */
   readonly nodeContents: ByteBudgetLru<ValueEntry[] | string[]>;
+  readonly indexes: ByteBudgetLru<ArrayBlock[]>;
+  readonly #memos = new Map<string, ArrayMemo>();
   /** The deletion epoch every fact in these caches was learned under. */
   #epoch: number;
 
   constructor(trustIdentity: boolean, maxBytes: number, epoch: number) {
     this.#epoch = epoch;
     this.trustIdentity = trustIdentity && maxBytes > 0;
-    this.#decoded = new ByteBudgetLru(this.trustIdentity ? maxBytes : 0);
-    this.nodeContents = new ByteBudgetLru(Math.max(0, Math.floor(maxBytes / 8)));
+    const valueBytes = this.trustIdentity ? maxBytes : 0;
+    this.#decoded = new ByteBudgetLru(Math.floor(valueBytes / 4));
+    this.leafValues = new ByteBudgetLru(valueBytes - Math.floor(valueBytes / 4));
+    this.nodeContents = new ByteBudgetLru(Math.floor(maxBytes / 8));
+    this.indexes = new ByteBudgetLru(Math.floor(maxBytes / 64));
   }
 
   get epoch(): number {
@@ -134,8 +148,10 @@ export class SaverCaches {
     this.#epoch = epoch;
     this.#identity = new WeakMap();
     this.#decoded.clear();
-    this.#nodes.clear();
+    this.leafValues.clear();
     this.nodeContents.clear();
+    this.indexes.clear();
+    this.#memos.clear();
   }
 
   /** The entry of an object already stored in (or inline for) `threadId`, if it is unchanged since. */
@@ -170,14 +186,21 @@ export class SaverCaches {
     else if (typeof value !== 'object' || value === null) this.#decoded.set(key, { value, fingerprint: null }, size);
   }
 
-  node(level: number, firstChildKey: string): KnownNode | undefined {
-    return this.#nodes.get(nodeKey(level, firstChildKey));
+  memo(key: string): ArrayMemo | undefined {
+    return this.trustIdentity ? this.#memos.get(key) : undefined;
   }
 
-  rememberNode(level: number, node: KnownNode): void {
-    if (this.#nodes.size >= MAX_NODES) this.#nodes.clear();
-    this.#nodes.set(nodeKey(level, node.childKeys[0]!), node);
+  rememberMemo(key: string, memo: ArrayMemo): void {
+    if (!this.trustIdentity) return;
+    this.#memos.delete(key);
+    if (this.#memos.size >= MAX_MEMOS) this.#memos.delete(this.#memos.keys().next().value!);
+    this.#memos.set(key, memo);
   }
+}
+
+/** The memo key of a channel of a thread's namespace. */
+export function memoKey(threadId: string, ns: string, channel: string): string {
+  return `${threadId}\u0000${ns}\u0000${channel}`;
 }
 
 /** Every own enumerable key of an object, each followed by its value: `[k0, v0, k1, v1, …]`. */
@@ -216,7 +239,4 @@ export function isRememberable(value: unknown): value is object {
   );
 }
 
-function nodeKey(level: number, firstChildKey: string): string {
-  return `${level}|${firstChildKey}`;
-}
 

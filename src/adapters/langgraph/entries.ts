@@ -14,10 +14,14 @@
  *   checkpoint keeps pointing at the nodes it was written with.
  *
  * Wire forms (msgpack), hashes as 32-byte `bin`:
- * - entry: `[0, type, bytes]` inline | `[1, type, hash]` blob | `[2, hash]` array
+ * - entry: `[0, type, bytes]` inline | `[1, type, hash]` blob | `[2, hash]` list
+ *   | `[3, [entry…]]` short list (fewer than FANOUT elements, kept in the entry)
  * - channel map: `{ [channel]: [version, entry] }`
- * - array descriptor: `[length, [[level, [hash…]]…], [entry…]]` — full nodes
- *   from the highest level down, then the tail elements (fewer than FANOUT)
+ * - list descriptor: `[length, index, [entry…]]` — the index blob's hash,
+ *   then the tail elements (fewer than FANOUT)
+ * - list index: `[[level, [hash…]]…]` — the full nodes not grouped into a
+ *   higher node, from the highest level down. It changes only when a leaf
+ *   fills up, so a put that adds a message writes only the small descriptor.
  * - node of level 0: `[entry…]` (FANOUT elements); level k > 0: `[hash…]`
  *   (FANOUT nodes of level k − 1)
  */
@@ -34,7 +38,8 @@ export type ChannelVersion = number | string;
 export type ValueEntry =
   | { readonly kind: 'inline'; readonly type: string; readonly bytes: Uint8Array }
   | { readonly kind: 'blob'; readonly type: string; readonly hash: string }
-  | { readonly kind: 'array'; readonly hash: string };
+  | { readonly kind: 'array'; readonly hash: string }
+  | { readonly kind: 'short-list'; readonly elements: readonly ValueEntry[] };
 
 export interface ChannelSlot {
   readonly version: ChannelVersion;
@@ -51,7 +56,8 @@ export interface ArrayBlock {
 
 export interface ArrayDescriptor {
   readonly length: number;
-  readonly blocks: readonly ArrayBlock[];
+  /** Hash of the list index (its blocks). */
+  readonly index: string;
   readonly tail: readonly ValueEntry[];
 }
 
@@ -63,6 +69,7 @@ export class MalformedEntryError extends Error {
 const KIND_INLINE = 0;
 const KIND_BLOB = 1;
 const KIND_ARRAY = 2;
+const KIND_SHORT_LIST = 3;
 
 /** A string that identifies an entry's content: equal keys, equal values. */
 export function entryKey(entry: ValueEntry): string {
@@ -73,6 +80,8 @@ export function entryKey(entry: ValueEntry): string {
       return `b${entry.type}\u0000${entry.hash}`;
     case 'array':
       return `a${entry.hash}`;
+    case 'short-list':
+      return `s${entry.elements.map(entryKey).join('\u0001')}`;
   }
 }
 
@@ -84,6 +93,8 @@ function entryToWire(entry: ValueEntry): unknown[] {
       return [KIND_BLOB, entry.type, hashToBytes(entry.hash)];
     case 'array':
       return [KIND_ARRAY, hashToBytes(entry.hash)];
+    case 'short-list':
+      return [KIND_SHORT_LIST, entry.elements.map(entryToWire)];
   }
 }
 
@@ -93,7 +104,15 @@ function entryFromWire(wire: unknown): ValueEntry {
   if (kind === KIND_INLINE && typeof a === 'string' && b instanceof Uint8Array) return { kind: 'inline', type: a, bytes: b };
   if (kind === KIND_BLOB && typeof a === 'string') return { kind: 'blob', type: a, hash: hashFromBytes(b) };
   if (kind === KIND_ARRAY) return { kind: 'array', hash: hashFromBytes(a) };
+  if (kind === KIND_SHORT_LIST && Array.isArray(a)) return { kind: 'short-list', elements: a.map(elementFromWire) };
   throw new MalformedEntryError(`unknown value entry kind ${String(kind)}`);
+}
+
+/** A list element: a whole value (lists do not nest). */
+function elementFromWire(wire: unknown): ValueEntry {
+  const entry = entryFromWire(wire);
+  if (entry.kind !== 'inline' && entry.kind !== 'blob') throw new MalformedEntryError('a list element must be a whole value');
+  return entry;
 }
 
 export function encodeEntry(entry: ValueEntry): Uint8Array {
@@ -126,25 +145,30 @@ export function decodeChannelMap(bytes: Uint8Array): ChannelMap {
 }
 
 export function encodeDescriptor(descriptor: ArrayDescriptor): Uint8Array {
-  return encodeMsgpack([
-    descriptor.length,
-    descriptor.blocks.map((block) => [block.level, block.hashes.map(hashToBytes)]),
-    descriptor.tail.map(entryToWire),
-  ]);
+  return encodeMsgpack([descriptor.length, hashToBytes(descriptor.index), descriptor.tail.map(entryToWire)]);
 }
 
 export function decodeDescriptor(bytes: Uint8Array): ArrayDescriptor {
   const wire = decodeMsgpack(bytes);
-  if (!Array.isArray(wire) || wire.length !== 3 || !Number.isSafeInteger(wire[0]) || !Array.isArray(wire[1]) || !Array.isArray(wire[2])) {
-    throw new MalformedEntryError('an array descriptor must be [length, blocks, tail]');
+  if (!Array.isArray(wire) || wire.length !== 3 || !Number.isSafeInteger(wire[0]) || !Array.isArray(wire[2])) {
+    throw new MalformedEntryError('a list descriptor must be [length, index, tail]');
   }
-  const blocks = (wire[1] as unknown[]).map((block): ArrayBlock => {
+  return { length: wire[0] as number, index: hashFromBytes(wire[1]), tail: (wire[2] as unknown[]).map(elementFromWire) };
+}
+
+export function encodeIndex(blocks: readonly ArrayBlock[]): Uint8Array {
+  return encodeMsgpack(blocks.map((block) => [block.level, block.hashes.map(hashToBytes)]));
+}
+
+export function decodeIndex(bytes: Uint8Array): ArrayBlock[] {
+  const wire = decodeMsgpack(bytes);
+  if (!Array.isArray(wire)) throw new MalformedEntryError('a list index must be an array of blocks');
+  return wire.map((block): ArrayBlock => {
     if (!Array.isArray(block) || !Number.isSafeInteger(block[0]) || !Array.isArray(block[1])) {
-      throw new MalformedEntryError('an array block must be [level, hashes]');
+      throw new MalformedEntryError('a list block must be [level, hashes]');
     }
     return { level: block[0] as number, hashes: (block[1] as unknown[]).map(hashFromBytes) };
   });
-  return { length: wire[0] as number, blocks, tail: (wire[2] as unknown[]).map(entryFromWire) };
 }
 
 export function encodeLeaf(entries: readonly ValueEntry[]): Uint8Array {
@@ -161,7 +185,7 @@ export function decodeNode(bytes: Uint8Array, level: number): ValueEntry[] | str
   if (!Array.isArray(wire) || wire.length !== FANOUT) {
     throw new MalformedEntryError(`a tree node must hold ${FANOUT} children`);
   }
-  return level === 0 ? wire.map(entryFromWire) : wire.map(hashFromBytes);
+  return level === 0 ? wire.map(elementFromWire) : wire.map(hashFromBytes);
 }
 
 /** How many elements a node of `level` covers. */
@@ -173,7 +197,8 @@ function isVersion(value: unknown): value is ChannelVersion {
   return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
 }
 
-function hashToBytes(hash: string): Uint8Array {
+/** A hex SHA-256 as its 32 bytes (how entries and the blob table store it). */
+export function hashToBytes(hash: string): Uint8Array {
   const out = new Uint8Array(32);
   for (let i = 0; i < 32; i++) out[i] = Number.parseInt(hash.slice(i * 2, i * 2 + 2), 16);
   return out;

@@ -46,8 +46,8 @@ import {
   type Logger,
   type SqliteConnection,
 } from '../../advanced.ts';
-import { blobExists, envelopeOf, insertBlob } from './blobs.ts';
-import { SaverCaches } from './caches.ts';
+import { blobExists, insertBlob, storedForm } from './blobs.ts';
+import { SaverCaches, memoKey } from './caches.ts';
 import {
   MalformedEntryError,
   decodeChannelMap,
@@ -60,6 +60,7 @@ import {
 } from './entries.ts';
 import {
   deleteThreadRows,
+  ensureThreadKey,
   insertVersion,
   insertWrite,
   readEpoch,
@@ -67,6 +68,7 @@ import {
   selectCheckpoint,
   selectCheckpoints,
   selectWrites,
+  threadKeyOf,
   upsertCheckpoint,
   versionStored,
   type CheckpointRow,
@@ -160,8 +162,9 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
     if (threadId === undefined) return undefined;
     const key = checkpointKey(config, 'read');
     const checkpointId = optionalId(getCheckpointId(config), 'checkpoint_id');
-    const resolved = readTransaction(this.#conn, () => {
-      const row = selectCheckpoint(this.#conn, key.threadId, key.ns, checkpointId);
+    const resolved = this.#read(() => {
+      const threadKey = threadKeyOf(this.#conn, key.threadId);
+      const row = threadKey === undefined ? undefined : selectCheckpoint(this.#conn, threadKey, key.ns, checkpointId);
       return row === undefined ? undefined : this.#resolveTuple(row);
     });
     return resolved === undefined ? undefined : this.#materializeTuple(resolved);
@@ -177,16 +180,16 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
     };
     const filter = Object.entries(options.filter ?? {}).filter(([, value]) => value !== undefined);
     let remaining = options.limit;
-    const rows = readTransaction(this.#conn, () => selectCheckpoints(this.#conn, query));
+    const rows = this.#read(() => selectCheckpoints(this.#conn, query));
     for (const row of rows) {
       if (remaining !== undefined && remaining <= 0) return;
       if (filter.length > 0) {
         const metadata = (await this.serde.loadsTyped(row.metadata_type, row.metadata)) as Record<string, unknown>;
         if (!filter.every(([name, value]) => sameJson(metadata?.[name], value))) continue;
       }
-      const resolved = readTransaction(this.#conn, () => {
-        const current = selectCheckpoint(this.#conn, row.thread_id, row.checkpoint_ns, row.checkpoint_id);
-        return current === undefined ? undefined : this.#resolveTuple(current);
+      const resolved = this.#read(() => {
+        const current = selectCheckpoint(this.#conn, row.thread_key, row.checkpoint_ns, row.checkpoint_id);
+        return current === undefined || current.thread_id !== row.thread_id ? undefined : this.#resolveTuple(current);
       });
       if (resolved === undefined) continue; // deleted since the listing began
       if (remaining !== undefined) remaining -= 1;
@@ -212,17 +215,18 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
     if (threadId !== undefined) {
       const key = checkpointKey(config, 'read');
       const start = optionalId(getCheckpointId(config), 'checkpoint_id');
-      reader = readTransaction(this.#conn, () => {
-        this.#caches.adopt(readEpoch(this.#conn));
-        const reader = this.#reader(key.threadId);
+      reader = this.#read(() => {
+        const threadKey = threadKeyOf(this.#conn, key.threadId);
+        if (threadKey === undefined) return undefined;
+        const reader = this.#reader(key.threadId, threadKey);
         const remaining = new Set(channels);
-        let current = selectCheckpoint(this.#conn, key.threadId, key.ns, start)?.parent_checkpoint_id ?? null;
+        let current = selectCheckpoint(this.#conn, threadKey, key.ns, start)?.parent_checkpoint_id ?? null;
         const visited = new Set<string>();
         while (current !== null && remaining.size > 0 && !visited.has(current)) {
           visited.add(current);
-          const row = selectCheckpoint(this.#conn, key.threadId, key.ns, current);
+          const row = selectCheckpoint(this.#conn, threadKey, key.ns, current);
           if (row === undefined) break;
-          const writes = selectWrites(this.#conn, key.threadId, key.ns, current);
+          const writes = selectWrites(this.#conn, threadKey, key.ns, current);
           // Newest first while walking; reversed at the end.
           for (let i = writes.length - 1; i >= 0; i--) {
             const write = writes[i]!;
@@ -272,44 +276,44 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
     const checkpointId = expectId(checkpoint?.id, 'checkpoint.id');
     const { channel_values: values = {}, ...body } = checkpoint;
     const versions: Record<string, ChannelVersion> = { ...newVersions, ...(checkpoint.channel_versions ?? {}) };
-    await this.#write(key.threadId, (writer) => {
-      const parent = parentId === undefined ? undefined : this.#parentChannels(key, parentId);
+    await this.#write(key.threadId, (writer, threadKey) => {
+      const parent = parentId === undefined || threadKey === undefined ? undefined : this.#parentChannels(key, threadKey, parentId);
       const slots: Array<Promise<[string, ChannelVersion, ValueEntry, boolean]> | [string, ChannelVersion, ValueEntry, boolean]> = [];
       for (const [channel, version] of Object.entries(versions)) {
         const hasValue = Object.prototype.hasOwnProperty.call(values, channel);
         const value = (values as Record<string, unknown>)[channel];
         if (Object.prototype.hasOwnProperty.call(newVersions, channel)) {
-          if (hasValue) slots.push(writer.encode(value).then((entry) => [channel, version, entry, true]));
+          if (hasValue) slots.push(writer.encode(value, memoKey(key.threadId, key.ns, channel)).then((entry) => [channel, version, entry, true]));
           continue;
         }
         const inherited = parent?.get(channel);
         if (inherited !== undefined && inherited.version === version) {
           slots.push([channel, version, inherited.entry, false]);
-        } else if (hasValue && versionStored(this.#conn, key.threadId, key.ns, channel, version)) {
+        } else if (hasValue && threadKey !== undefined && versionStored(this.#conn, threadKey, key.ns, channel, version)) {
           // Unchanged, yet not what the parent holds (a `__copy__` fork): keep the value given.
-          slots.push(writer.encode(value).then((entry) => [channel, version, entry, false]));
+          slots.push(writer.encode(value, memoKey(key.threadId, key.ns, channel)).then((entry) => [channel, version, entry, false]));
         }
       }
       const serialized = Promise.all([this.serde.dumpsTyped(body), this.serde.dumpsTyped(metadata), Promise.all(slots)]);
       return serialized.then(([[bodyType, bodyBytes], [metadataType, metadataBytes], resolvedSlots]) => {
         const map: ChannelMap = new Map();
         for (const [channel, version, entry] of resolvedSlots) map.set(channel, { version, entry });
-        const row: CheckpointRow = {
-          thread_id: key.threadId,
-          checkpoint_ns: key.ns,
-          checkpoint_id: checkpointId,
-          parent_checkpoint_id: parentId ?? null,
-          checkpoint_v: Number.isSafeInteger(checkpoint.v) ? checkpoint.v : 0,
-          checkpoint_type: bodyType,
-          checkpoint: bodyBytes,
-          metadata_type: metadataType,
-          metadata: metadataBytes,
-          channels: encodeChannelMap(map),
-        };
-        return () => {
-          upsertCheckpoint(this.#conn, row);
+        const channels = encodeChannelMap(map);
+        return (threadKey: number) => {
+          upsertCheckpoint(this.#conn, {
+            thread_key: threadKey,
+            checkpoint_ns: key.ns,
+            checkpoint_id: checkpointId,
+            parent_checkpoint_id: parentId ?? null,
+            checkpoint_v: Number.isSafeInteger(checkpoint.v) ? checkpoint.v : 0,
+            checkpoint_type: bodyType,
+            checkpoint: bodyBytes,
+            metadata_type: metadataType,
+            metadata: metadataBytes,
+            channels,
+          });
           for (const [channel, version, , isNew] of resolvedSlots) {
-            if (isNew) insertVersion(this.#conn, key.threadId, key.ns, channel, version);
+            if (isNew) insertVersion(this.#conn, threadKey, key.ns, channel, version);
           }
         };
       });
@@ -330,10 +334,10 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
     if (!Array.isArray(writes)) throw new InvalidInputError('writes must be an array of [channel, value] pairs');
     const channels = writes.map(([channel]) => expectId(channel, 'write channel'));
     await this.#write(key.threadId, (writer) =>
-      Promise.all(writes.map(([, value]) => writer.encode(value))).then((entries) => () => {
+      Promise.all(writes.map(([, value]) => writer.encode(value))).then((entries) => (threadKey: number) => {
         entries.forEach((entry, i) => {
           insertWrite(this.#conn, {
-            thread_id: key.threadId,
+            thread_key: threadKey,
             checkpoint_ns: key.ns,
             checkpoint_id: checkpointId,
             task_id: taskId,
@@ -365,22 +369,25 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
    * caches were last checked (another connection's `deleteThread`) may have
    * removed blobs they name, so the write then starts over with fresh caches.
    */
-  async #write(threadId: string, prepare: (writer: ValueWriter) => Promise<() => void>): Promise<void> {
+  async #write(
+    threadId: string,
+    prepare: (writer: ValueWriter, threadKey: number | undefined) => Promise<(threadKey: number) => void>,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const epoch = readTransaction(this.#conn, () => {
-        this.#caches.adopt(readEpoch(this.#conn));
-        return this.#caches.epoch;
-      });
+      const [epoch, known] = this.#read(() => [this.#caches.epoch, threadKeyOf(this.#conn, threadId)] as const);
       const writer = new ValueWriter(this.serde, this.#codecs, this.#caches, threadId);
-      const writeRows = await prepare(writer);
+      const writeRows = await prepare(writer, known);
       const blobs: Array<[string, Uint8Array]> = [];
       for (const blob of writer.blobs.values()) {
-        if (!blobExists(this.#conn, threadId, blob.hash)) blobs.push([blob.hash, envelopeOf(this.#codecs, this.#profile, blob)]);
+        if (known === undefined || !blobExists(this.#conn, known, blob.hash)) {
+          blobs.push([blob.hash, storedForm(this.#codecs, this.#profile, blob)]);
+        }
       }
       const committed = writeTransaction(this.#conn, () => {
         if (readEpoch(this.#conn) !== epoch) return rollback(false);
-        for (const [hash, envelope] of blobs) insertBlob(this.#conn, threadId, hash, envelope);
-        writeRows();
+        const threadKey = ensureThreadKey(this.#conn, threadId);
+        for (const [hash, stored] of blobs) insertBlob(this.#conn, threadKey, hash, stored);
+        writeRows(threadKey);
         return true;
       });
       if (committed && this.#caches.epoch === epoch) writer.commit();
@@ -394,8 +401,8 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
     }
   }
 
-  #parentChannels(key: CheckpointKey, parentId: string): ChannelMap | undefined {
-    const bytes = selectChannels(this.#conn, key.threadId, key.ns, parentId);
+  #parentChannels(key: CheckpointKey, threadKey: number, parentId: string): ChannelMap | undefined {
+    const bytes = selectChannels(this.#conn, threadKey, key.ns, parentId);
     if (bytes === undefined) return undefined;
     try {
       return decodeChannelMap(bytes);
@@ -404,22 +411,31 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
     }
   }
 
-  #reader(threadId: string): ValueReader {
-    return new ValueReader(this.#conn, this.#codecs, this.#logger, this.serde, this.#caches, threadId);
+  /** A read transaction that first moves the caches to the database's deletion epoch. */
+  #read<T>(body: () => T): T {
+    return readTransaction(this.#conn, () => {
+      this.#caches.adopt(readEpoch(this.#conn));
+      return body();
+    });
   }
 
-  /** Database phase of a tuple; runs inside a read transaction. */
+  #reader(threadId: string, threadKey: number): ValueReader {
+    return new ValueReader(this.#conn, this.#codecs, this.#logger, this.serde, this.#caches, threadId, threadKey);
+  }
+
+  /** Database phase of a tuple; runs inside `#read`. */
   #resolveTuple(row: CheckpointRow): ResolvedTuple {
-    this.#caches.adopt(readEpoch(this.#conn));
-    const reader = this.#reader(row.thread_id);
+    const reader = this.#reader(row.thread_id, row.thread_key);
     const values = new Map<string, Resolved>();
-    for (const [channel, slot] of this.#channelMap(row)) values.set(channel, reader.resolve(slot.entry));
-    const writes = selectWrites(this.#conn, row.thread_id, row.checkpoint_ns, row.checkpoint_id).map(
+    for (const [channel, slot] of this.#channelMap(row)) {
+      values.set(channel, reader.resolve(slot.entry, memoKey(row.thread_id, row.checkpoint_ns, channel)));
+    }
+    const writes = selectWrites(this.#conn, row.thread_key, row.checkpoint_ns, row.checkpoint_id).map(
       (write): [string, string, Resolved] => [write.task_id, write.channel, reader.resolve(this.#entry(row, write.value))],
     );
     let sends: Resolved[] | null = null;
     if (row.checkpoint_v < 4 && row.parent_checkpoint_id !== null) {
-      sends = selectWrites(this.#conn, row.thread_id, row.checkpoint_ns, row.parent_checkpoint_id, TASKS).map((write) =>
+      sends = selectWrites(this.#conn, row.thread_key, row.checkpoint_ns, row.parent_checkpoint_id, TASKS).map((write) =>
         reader.resolve(this.#entry(row, write.value)),
       );
     }

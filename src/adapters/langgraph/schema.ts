@@ -3,6 +3,9 @@
  * versioned in `lash_schema_versions` like every other component, so they
  * can share a file with a session store.
  *
+ * - `langgraph_threads`: a thread id once, and the small integer every
+ *   other row names it by (AUTOINCREMENT: a deleted thread's key is never
+ *   handed to another thread).
  * - `langgraph_checkpoints`: one row per checkpoint. `checkpoint` holds the
  *   serde bytes of the checkpoint *without* its channel values; `channels`
  *   maps each channel to its version and a value entry (msgpack, see
@@ -10,7 +13,8 @@
  * - `langgraph_writes`: pending writes, one row per (task, index); the value
  *   is an entry too.
  * - `langgraph_blobs`: content-addressed values of a thread: the blob
- *   envelope of the serde bytes under their SHA-256. Scoped by thread, so
+ *   envelope of the serde bytes under their SHA-256 (32 bytes; the hex form
+ *   is how the rest of the code names it). Scoped by thread, so
  *   `deleteThread` is a plain delete that never has to prove a blob unused
  *   elsewhere.
  * - `langgraph_versions`: which (channel, version) pairs a thread has stored
@@ -27,8 +31,13 @@ import type { ComponentSchema } from '../../advanced.ts';
 export const LANGGRAPH_SCHEMA_VERSION = 1;
 
 const DDL = `
+CREATE TABLE IF NOT EXISTS langgraph_threads (
+  thread_key INTEGER PRIMARY KEY AUTOINCREMENT,
+  thread_id TEXT NOT NULL UNIQUE
+);
+
 CREATE TABLE IF NOT EXISTS langgraph_checkpoints (
-  thread_id TEXT NOT NULL,
+  thread_key INTEGER NOT NULL,
   checkpoint_ns TEXT NOT NULL,
   checkpoint_id TEXT NOT NULL,
   parent_checkpoint_id TEXT,
@@ -38,11 +47,11 @@ CREATE TABLE IF NOT EXISTS langgraph_checkpoints (
   metadata_type TEXT NOT NULL,
   metadata BLOB NOT NULL,
   channels BLOB NOT NULL,
-  PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
+  PRIMARY KEY (thread_key, checkpoint_ns, checkpoint_id)
 );
 
 CREATE TABLE IF NOT EXISTS langgraph_writes (
-  thread_id TEXT NOT NULL,
+  thread_key INTEGER NOT NULL,
   checkpoint_ns TEXT NOT NULL,
   checkpoint_id TEXT NOT NULL,
   task_id TEXT NOT NULL,
@@ -50,22 +59,22 @@ CREATE TABLE IF NOT EXISTS langgraph_writes (
   channel TEXT NOT NULL,
   task_path TEXT NOT NULL,
   value BLOB NOT NULL,
-  PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
+  PRIMARY KEY (thread_key, checkpoint_ns, checkpoint_id, task_id, idx)
 );
 
 CREATE TABLE IF NOT EXISTS langgraph_blobs (
-  thread_id TEXT NOT NULL,
-  hash TEXT NOT NULL,
+  thread_key INTEGER NOT NULL,
+  hash BLOB NOT NULL,
   content BLOB NOT NULL,
-  PRIMARY KEY (thread_id, hash)
+  PRIMARY KEY (thread_key, hash)
 );
 
 CREATE TABLE IF NOT EXISTS langgraph_versions (
-  thread_id TEXT NOT NULL,
+  thread_key INTEGER NOT NULL,
   checkpoint_ns TEXT NOT NULL,
   channel TEXT NOT NULL,
   version NOT NULL,
-  PRIMARY KEY (thread_id, checkpoint_ns, channel, version)
+  PRIMARY KEY (thread_key, checkpoint_ns, channel, version)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS langgraph_meta (
@@ -78,6 +87,6 @@ export const LANGGRAPH_SCHEMA: ComponentSchema = Object.freeze({
   component: 'langgraph',
   label: 'langgraph checkpointer',
   version: LANGGRAPH_SCHEMA_VERSION,
-  tables: ['langgraph_checkpoints', 'langgraph_writes', 'langgraph_blobs', 'langgraph_versions', 'langgraph_meta'],
+  tables: ['langgraph_threads', 'langgraph_checkpoints', 'langgraph_writes', 'langgraph_blobs', 'langgraph_versions', 'langgraph_meta'],
   ddl: DDL,
 });

@@ -10,17 +10,20 @@
 import type { SerializerProtocol } from '@langchain/langgraph-checkpoint';
 import type { Codecs } from '../../advanced.ts';
 import type { PendingBlob } from './blobs.ts';
-import { fingerprintOf, isRememberable, type Fingerprint, type KnownNode, type SaverCaches } from './caches.ts';
+import { fingerprintOf, isRememberable, type ArrayMemo, type Fingerprint, type SaverCaches } from './caches.ts';
 import {
   FANOUT,
   INLINE_MAX_BYTES,
   encodeDescriptor,
+  encodeIndex,
   encodeInner,
   encodeLeaf,
-  entryKey,
   type ArrayBlock,
   type ValueEntry,
 } from './entries.ts';
+
+/** Stands for "no descriptor" in a memo: a short list lives in its entry. */
+const SHORT_LIST = '';
 
 export class ValueWriter {
   readonly #serde: SerializerProtocol;
@@ -30,7 +33,7 @@ export class ValueWriter {
   /** New content for the thread, by hash. */
   readonly blobs = new Map<string, PendingBlob>();
   readonly #entries: Array<[object, ValueEntry, Fingerprint]> = [];
-  readonly #nodes: Array<[number, KnownNode]> = [];
+  readonly #memos: Array<[string, ArrayMemo]> = [];
 
   constructor(serde: SerializerProtocol, codecs: Codecs, caches: SaverCaches, threadId: string) {
     this.#serde = serde;
@@ -39,26 +42,33 @@ export class ValueWriter {
     this.#threadId = threadId;
   }
 
-  /** The entry of a channel value or a write. Arrays of objects become trees. */
-  encode(value: unknown): Promise<ValueEntry> {
+  /**
+   * The entry of a channel value or a write. Arrays of objects become trees;
+   * `memoKey` names the channel, whose last list is then reused.
+   */
+  encode(value: unknown, memoKey?: string): Promise<ValueEntry> {
     if (!isElementwise(value)) return Promise.resolve(this.#encodeWhole(value));
-    const entries: ValueEntry[] = new Array(value.length);
+    const memo = memoKey === undefined ? undefined : this.#caches.memo(memoKey);
+    const elements = value.slice();
+    const shared = memo === undefined ? 0 : sharedPrefix(memo.elements, elements);
+    const entries: ValueEntry[] = memo === undefined ? new Array(elements.length) : memo.entries.slice(0, shared);
     const waiting: Promise<void>[] = [];
-    for (let i = 0; i < value.length; i++) {
-      const entry = this.#encodeWhole(value[i]);
+    for (let i = shared; i < elements.length; i++) {
+      const entry = this.#encodeWhole(elements[i]);
       if (entry instanceof Promise) waiting.push(entry.then((e) => void (entries[i] = e)));
       else entries[i] = entry;
     }
-    return Promise.all(waiting).then(() => this.#arrayEntry(entries));
+    return Promise.all(waiting).then((): ValueEntry => {
+      const tree = this.#tree(entries, memo, shared);
+      if (memoKey !== undefined) this.#memos.push([memoKey, { descriptor: tree.hash, elements, entries, levels: tree.levels }]);
+      return tree.hash === SHORT_LIST ? { kind: 'short-list', elements: entries } : { kind: 'array', hash: tree.hash };
+    });
   }
 
   /** Installs what this batch stored into the caches; call only after its transaction committed. */
   commit(): void {
     for (const [value, entry, fingerprint] of this.#entries) this.#caches.rememberEntry(value, entry, this.#threadId, fingerprint);
-    for (const [level, node] of this.#nodes) {
-      node.threadId = this.#threadId;
-      this.#caches.rememberNode(level, node);
-    }
+    for (const [key, memo] of this.#memos) this.#caches.rememberMemo(key, memo);
   }
 
   #encodeWhole(value: unknown): ValueEntry | Promise<ValueEntry> {
@@ -83,48 +93,47 @@ export class ValueWriter {
   /**
    * Groups element entries into full nodes of FANOUT, those into full nodes
    * of the next level, and so on; what does not fill a node stays in the
-   * descriptor. The descriptor is always a new, small blob; the nodes are
-   * shared with every other version of the list that has the same prefix.
+   * descriptor. A node that covers only the first `shared` elements is the
+   * memo's node: it is neither rebuilt nor re-hashed. A list too short to
+   * fill one node needs no descriptor: its entry holds the elements.
    */
-  #arrayEntry(elements: readonly ValueEntry[]): ValueEntry {
-    const blocks: ArrayBlock[] = [];
-    const leafCount = Math.floor(elements.length / FANOUT);
-    let keys: string[] = [];
-    for (let i = 0; i < leafCount; i++) {
-      const children = elements.slice(i * FANOUT, (i + 1) * FANOUT);
-      keys.push(this.#node(0, children.map(entryKey), () => encodeLeaf(children)));
-    }
-    const tail = elements.slice(leafCount * FANOUT);
-    for (let level = 1; keys.length > 0; level++) {
-      const parents = Math.floor(keys.length / FANOUT);
-      blocks.unshift({ level: level - 1, hashes: keys.slice(parents * FANOUT) });
-      const next: string[] = [];
-      for (let i = 0; i < parents; i++) {
-        const children = keys.slice(i * FANOUT, (i + 1) * FANOUT);
-        next.push(this.#node(level, children, () => encodeInner(children)));
+  #tree(entries: readonly ValueEntry[], memo: ArrayMemo | undefined, shared: number): { hash: string; levels: string[][] } {
+    const levels: string[][] = [];
+    let span = FANOUT;
+    let count = Math.floor(entries.length / FANOUT);
+    for (let level = 0; count > 0; level++) {
+      const hashes: string[] = [];
+      const below = levels[level - 1];
+      for (let j = 0; j < count; j++) {
+        const reusable = memo?.levels[level]?.[j];
+        if (reusable !== undefined && (j + 1) * span <= shared) {
+          hashes.push(reusable);
+        } else if (level === 0) {
+          hashes.push(this.#node(encodeLeaf(entries.slice(j * FANOUT, (j + 1) * FANOUT))));
+        } else {
+          hashes.push(this.#node(encodeInner(below!.slice(j * FANOUT, (j + 1) * FANOUT))));
+        }
       }
-      keys = next;
+      levels.push(hashes);
+      span *= FANOUT;
+      count = Math.floor(count / FANOUT);
     }
-    const descriptor = encodeDescriptor({ length: elements.length, blocks: blocks.filter((b) => b.hashes.length > 0), tail });
-    const hash = this.#codecs.sha256Hex(descriptor);
-    this.blobs.set(hash, { hash, bytes: descriptor, compressible: false });
-    return { kind: 'array', hash };
+    if (levels.length === 0) return { hash: SHORT_LIST, levels };
+    const blocks: ArrayBlock[] = [];
+    for (let level = levels.length - 1; level >= 0; level--) {
+      const grouped = FANOUT * (levels[level + 1]?.length ?? 0);
+      const rest = levels[level]!.slice(grouped);
+      if (rest.length > 0) blocks.push({ level, hashes: rest });
+    }
+    const tail = entries.slice(Math.floor(entries.length / FANOUT) * FANOUT);
+    const index = this.#node(encodeIndex(blocks));
+    return { hash: this.#node(encodeDescriptor({ length: entries.length, index, tail })), levels };
   }
 
-  /** The hash of a node, reusing a known node with the same children. */
-  #node(level: number, childKeys: string[], encode: () => Uint8Array): string {
-    const known = this.#caches.node(level, childKeys[0]!);
-    if (known !== undefined && sameKeys(known.childKeys, childKeys)) {
-      if (known.threadId !== this.#threadId) {
-        this.blobs.set(known.hash, { hash: known.hash, bytes: known.content, compressible: false });
-        this.#nodes.push([level, known]);
-      }
-      return known.hash;
-    }
-    const content = encode();
+  /** Hashes a structure blob (node, index or descriptor) and queues it. */
+  #node(content: Uint8Array): string {
     const hash = this.#codecs.sha256Hex(content);
     this.blobs.set(hash, { hash, bytes: content, compressible: false });
-    this.#nodes.push([level, { childKeys, hash, content, threadId: this.#threadId }]);
     return hash;
   }
 }
@@ -140,8 +149,10 @@ function isElementwise(value: unknown): value is readonly unknown[] {
   return false;
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** How many leading elements two lists share, by identity. */
+function sharedPrefix(a: readonly unknown[], b: readonly unknown[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
 }
