@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', advanced: 'src/advanced.ts', node: 'src/node.ts', sqljs: 'src/sqljs.ts', langgraph: 'src/langgraph.ts' },
+  entry: { index: 'src/index.ts', advanced: 'src/advanced.ts', node: 'src/node.ts', sqljs: 'src/sqljs.ts', langgraph: 'src/langgraph.ts', 'openai-agents': 'src/openai-agents.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

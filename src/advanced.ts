@@ -16,3 +16,4 @@ export { encodeMsgpack } from './core/codec/msgpack.ts';
 export { decodeMsgpack } from './core/codec/msgpack.ts';
 export { toHex } from './core/codec/hex.ts';
 export { identifierProblem } from './core/validation.ts';
+export { jsonValueProblem } from './core/validation.ts';
