@@ -6,3 +6,5 @@
 export { LashCheckpointSaver } from './adapters/langgraph/saver.ts';
 export type { LashCheckpointSaverOptions } from './adapters/langgraph/saver.ts';
 export { LANGGRAPH_SCHEMA, LANGGRAPH_SCHEMA_VERSION } from './adapters/langgraph/schema.ts';
+export { copyCheckpoints } from './adapters/langgraph/copy.ts';
+export type { CopyCheckpointsOptions, CopyReport } from './adapters/langgraph/copy.ts';

@@ -8,8 +8,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
-import { Annotation, MessagesAnnotation, StateGraph, START, END } from '@langchain/langgraph';
-import { LashCheckpointSaver } from '../../../src/langgraph.ts';
+import { Annotation, MemorySaver, MessagesAnnotation, StateGraph, START, END } from '@langchain/langgraph';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
+import { LashCheckpointSaver, copyCheckpoints } from '../../../src/langgraph.ts';
 import { describeEachDriver } from '../../support/drivers.ts';
 
 const State = Annotation.Root({
@@ -17,7 +18,7 @@ const State = Annotation.Root({
   tools: Annotation<{ turn: number; notes: string[] }>(),
 });
 
-function buildGraph(saver: LashCheckpointSaver) {
+function buildGraph(saver: BaseCheckpointSaver) {
   return new StateGraph(State)
     .addNode('agent', (state: typeof State.State) => {
       const last = state.messages[state.messages.length - 1]!;
@@ -40,7 +41,7 @@ function snapshotOf(values: { messages?: BaseMessage[]; tools?: unknown }): stri
   });
 }
 
-async function historyOf(saver: LashCheckpointSaver, threadId: string): Promise<Map<string, string>> {
+async function historyOf(saver: BaseCheckpointSaver, threadId: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for await (const tuple of saver.list({ configurable: { thread_id: threadId } })) {
     const values = tuple.checkpoint.channel_values as { messages?: BaseMessage[]; tools?: unknown };
@@ -133,5 +134,44 @@ describeEachDriver('LangGraph StateGraph on LashCheckpointSaver', (driver) => {
     const root = history[history.length - 1]!;
     const rootCopy = await graph.getState(await graph.updateState(root.config, undefined, '__copy__'));
     assert.deepEqual(rootCopy.values, root.values);
+  });
+
+  test('copyCheckpoints moves threads from another saver (here MemorySaver) with their history and writes', async (t) => {
+    const location = await driver.fresh(t);
+    const source = new MemorySaver();
+    const old = buildGraph(source);
+    for (const thread of ['t1', 't2']) {
+      for (let i = 1; i <= 4; i++) await old.invoke({ messages: [new HumanMessage(`${thread} q${i}`)] }, { configurable: { thread_id: thread } });
+    }
+    const history = [];
+    for await (const snapshot of old.getStateHistory({ configurable: { thread_id: 't1' } })) history.push(snapshot);
+    await old.invoke({ messages: [new HumanMessage('forked')] }, history[4]!.config);
+    const target = new LashCheckpointSaver(await location.open());
+    const report = await copyCheckpoints(source, target);
+    assert.deepEqual(report.threads, 2);
+    assert.equal(report.checkpoints, 4 * 3 * 2 + 3);
+    for (const thread of ['t1', 't2']) {
+      const expected = [];
+      for await (const tuple of source.list({ configurable: { thread_id: thread } })) expected.push(tuple);
+      const copied = [];
+      for await (const tuple of target.list({ configurable: { thread_id: thread } })) copied.push(tuple);
+      assert.equal(copied.length, expected.length);
+      for (const [i, tuple] of copied.entries()) {
+        assert.deepEqual(tuple.config, expected[i]!.config);
+        assert.deepEqual(tuple.parentConfig, expected[i]!.parentConfig);
+        assert.deepEqual(tuple.metadata, expected[i]!.metadata);
+        assert.equal(snapshotOf(tuple.checkpoint.channel_values as never), snapshotOf(expected[i]!.checkpoint.channel_values as never));
+        assert.deepEqual(tuple.checkpoint.channel_versions, expected[i]!.checkpoint.channel_versions);
+        assert.deepEqual(
+          tuple.pendingWrites?.map(([task, channel]) => `${task}:${channel}`).sort(),
+          expected[i]!.pendingWrites?.map(([task, channel]) => `${task}:${channel}`).sort(),
+        );
+      }
+    }
+    // The copied thread carries on under the new saver.
+    const graph = buildGraph(target);
+    const next = await graph.invoke({ messages: [new HumanMessage('after the move')] }, { configurable: { thread_id: 't2' } });
+    assert.equal(next.messages.length, 10);
+    assert.equal(next.tools.turn, 5);
   });
 });
