@@ -111,6 +111,18 @@ interface CheckpointKey {
   ns: string;
 }
 
+/** What `getDeltaChannelHistory` found for one channel, before decoding. */
+interface ChannelHistory {
+  seed?: Resolved;
+  /** Newest first. */
+  writes: Array<[string, string, Resolved]>;
+}
+
+interface AncestorWalk {
+  readonly reader: ValueReader;
+  readonly history: Map<string, ChannelHistory>;
+}
+
 /** A tuple after its database phase. */
 interface ResolvedTuple {
   readonly row: CheckpointRow;
@@ -208,56 +220,19 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
   }): Promise<Record<string, DeltaChannelHistory>> {
     const { config, channels } = options;
     if (channels.length === 0) return {};
-    const threadId = config.configurable?.thread_id;
-    const history: Record<string, { seed?: Resolved; writes: Array<[string, string, Resolved]> }> = {};
-    for (const channel of channels) history[channel] = { writes: [] };
-    let reader: ValueReader | undefined;
-    if (threadId !== undefined) {
-      const key = checkpointKey(config, 'read');
-      const start = optionalId(getCheckpointId(config), 'checkpoint_id');
-      reader = this.#read(() => {
-        const threadKey = threadKeyOf(this.#conn, key.threadId);
-        if (threadKey === undefined) return undefined;
-        const reader = this.#reader(key.threadId, threadKey);
-        const remaining = new Set(channels);
-        let current = selectCheckpoint(this.#conn, threadKey, key.ns, start)?.parent_checkpoint_id ?? null;
-        const visited = new Set<string>();
-        while (current !== null && remaining.size > 0 && !visited.has(current)) {
-          visited.add(current);
-          const row = selectCheckpoint(this.#conn, threadKey, key.ns, current);
-          if (row === undefined) break;
-          const writes = selectWrites(this.#conn, threadKey, key.ns, current);
-          // Newest first while walking; reversed at the end.
-          for (let i = writes.length - 1; i >= 0; i--) {
-            const write = writes[i]!;
-            if (remaining.has(write.channel)) {
-              history[write.channel]!.writes.push([write.task_id, write.channel, reader.resolve(this.#entry(row, write.value))]);
-            }
-          }
-          const map = this.#channelMap(row);
-          for (const channel of [...remaining]) {
-            const slot = map.get(channel);
-            if (slot === undefined) continue;
-            history[channel]!.seed = reader.resolve(slot.entry);
-            remaining.delete(channel);
-          }
-          current = row.parent_checkpoint_id;
-        }
-        return reader;
-      });
-    }
+    const walked = config.configurable?.thread_id === undefined ? undefined : this.#read(() => this.#walkAncestors(config, channels));
     const out: Record<string, DeltaChannelHistory> = {};
     for (const channel of channels) {
-      const entry = history[channel]!;
-      if (reader === undefined) {
+      const found = walked?.history.get(channel);
+      if (walked === undefined || found === undefined) {
         out[channel] = { writes: [] };
         continue;
       }
-      const found = reader;
-      const writes: CheckpointPendingWrite[] = await Promise.all(
-        entry.writes.reverse().map(async ([taskId, ch, value]) => [taskId, ch, await found.materialize(value)] as CheckpointPendingWrite),
+      const { reader } = walked;
+      const writes = await Promise.all(
+        found.writes.reverse().map(async ([taskId, ch, value]): Promise<CheckpointPendingWrite> => [taskId, ch, await reader.materialize(value)]),
       );
-      out[channel] = entry.seed === undefined ? { writes } : { seed: await found.materialize(entry.seed), writes };
+      out[channel] = found.seed === undefined ? { writes } : { seed: await reader.materialize(found.seed), writes };
     }
     return out;
   }
@@ -275,6 +250,7 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
     const parentId = optionalId(config.configurable.checkpoint_id, 'checkpoint_id');
     const checkpointId = expectId(checkpoint?.id, 'checkpoint.id');
     const { channel_values: values = {}, ...body } = checkpoint;
+    newVersions ??= {};
     const versions: Record<string, ChannelVersion> = { ...newVersions, ...(checkpoint.channel_versions ?? {}) };
     await this.#write(key.threadId, (writer, threadKey) => {
       const parent = parentId === undefined || threadKey === undefined ? undefined : this.#parentChannels(key, threadKey, parentId);
@@ -409,6 +385,41 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
     } catch (error) {
       throw this.#corrupt(key.threadId, parentId, error);
     }
+  }
+
+  /**
+   * Database phase of `getDeltaChannelHistory`: from the parent of the
+   * checkpoint up, each ancestor's writes to the requested channels (newest
+   * first) until a channel meets an ancestor that holds a value for it (its
+   * seed).
+   */
+  #walkAncestors(config: RunnableConfig, channels: readonly string[]): AncestorWalk | undefined {
+    const key = checkpointKey(config, 'read');
+    const threadKey = threadKeyOf(this.#conn, key.threadId);
+    if (threadKey === undefined) return undefined;
+    const reader = this.#reader(key.threadId, threadKey);
+    const history = new Map(channels.map((channel) => [channel, { writes: [] } as ChannelHistory]));
+    const remaining = new Set(channels);
+    const start = selectCheckpoint(this.#conn, threadKey, key.ns, optionalId(getCheckpointId(config), 'checkpoint_id'));
+    const visited = new Set<string>();
+    for (let current = start?.parent_checkpoint_id ?? null; current !== null && remaining.size > 0 && !visited.has(current); ) {
+      visited.add(current);
+      const row = selectCheckpoint(this.#conn, threadKey, key.ns, current);
+      if (row === undefined) break;
+      const writes = selectWrites(this.#conn, threadKey, key.ns, current);
+      for (let i = writes.length - 1; i >= 0; i--) {
+        const write = writes[i]!;
+        if (remaining.has(write.channel)) {
+          history.get(write.channel)!.writes.push([write.task_id, write.channel, reader.resolve(this.#entry(row, write.value))]);
+        }
+      }
+      for (const [channel, slot] of this.#channelMap(row)) {
+        if (!remaining.delete(channel)) continue;
+        history.get(channel)!.seed = reader.resolve(slot.entry);
+      }
+      current = row.parent_checkpoint_id;
+    }
+    return { reader, history };
   }
 
   /** A read transaction that first moves the caches to the database's deletion epoch. */
