@@ -201,3 +201,27 @@ describeEachDriver('LashAgentSession with the Agents SDK', (driver) => {
     assert.deepEqual(summary(await session.getItems()), ['message:user:mine']);
   });
 });
+
+test('two processes appending to one session file lose no item [node-sqlite]', async (t) => {
+  const { nodeSqliteDriver } = await import('../../support/drivers.ts');
+  const { spawnChild } = await import('../../support/child.ts');
+  const location = await nodeSqliteDriver.fresh(t);
+  const script = new URL('./fixtures/agents-writer.ts', import.meta.url).pathname;
+  // The file and its schema exist before the children open it.
+  await new LashAgentSession({ connection: await location.open(), sessionId: 'shared' }).getItems();
+  const children = ['left', 'right'].map((name) => spawnChild(script, [location.id, name]));
+  for (const child of children) assert.deepEqual(await child.next(), { ready: true });
+  const at = Date.now() + 200;
+  for (const child of children) child.send({ at, count: 25 });
+  for (const child of children) assert.deepEqual(await child.next(), { done: true });
+  for (const child of children) assert.equal((await child.exited).code, 0);
+  const items = summary(await new LashAgentSession({ connection: await location.open(), sessionId: 'shared' }).getItems());
+  assert.equal(items.length, 100);
+  for (const name of ['left', 'right']) {
+    for (let i = 0; i < 25; i++) {
+      const at = items.indexOf(`message:user:${name}-${i}`);
+      assert.ok(at >= 0, `${name}-${i}`);
+      assert.equal(items[at + 1], `message:user:${name}-${i}+`);
+    }
+  }
+});
