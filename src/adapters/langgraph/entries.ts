@@ -188,11 +188,6 @@ export function decodeNode(bytes: Uint8Array, level: number): ValueEntry[] | str
   return level === 0 ? wire.map(elementFromWire) : wire.map(hashFromBytes);
 }
 
-/** How many elements a node of `level` covers. */
-export function nodeSpan(level: number): number {
-  return FANOUT ** (level + 1);
-}
-
 function isVersion(value: unknown): value is ChannelVersion {
   return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
 }

@@ -49,7 +49,6 @@ import {
 import { blobExists, insertBlob, storedForm } from './blobs.ts';
 import { SaverCaches, memoKey } from './caches.ts';
 import {
-  MalformedEntryError,
   decodeChannelMap,
   decodeEntry,
   encodeChannelMap,
@@ -502,7 +501,7 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
   }
 
   #corrupt(threadId: string, checkpointId: string, error: unknown): StoreError {
-    const reason = error instanceof MalformedEntryError || error instanceof Error ? error.message : String(error);
+    const reason = error instanceof Error ? error.message : String(error);
     this.#logger.warn('langgraph checkpoint is corrupt', { thread_id: threadId, checkpoint_id: checkpointId, reason });
     return StoreError.backend(`corrupt langgraph checkpoint ${checkpointId} in thread ${threadId}: ${reason}`, error);
   }
