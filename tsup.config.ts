@@ -13,4 +13,6 @@ export default defineConfig({
   external: ['sql.js', 'fflate', '@msgpack/msgpack', /^node:/],
   splitting: true,
   treeshake: true,
+  // Error classes keep their names (`err.constructor.name === 'StoreError'`, not `_StoreError`).
+  keepNames: true,
 });

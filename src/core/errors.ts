@@ -1,7 +1,14 @@
 /**
  * The typed errors of the contracts. Messages follow the reference's Display
  * strings, so logs and substring checks read the same in both ports.
+ *
+ * Every class keeps its name in the build (`err.name`, `err.constructor.name`)
+ * and has one identity across the ESM and CommonJS builds: `instanceof` checks
+ * a brand registered under `Symbol.for`, so an error thrown by one copy of the
+ * package is an instance of the other copy's class (see `brand.ts`).
  */
+import { brandError } from './brand.ts';
+import type { ErrorFamily } from './driver/operations.ts';
 
 /** How a session store read is scoped (never serialized; variant names as in the reference). */
 export type SessionReadScope = { kind: 'FullGraph' } | { kind: 'ActivePath'; leaf_node_id: string | null };
@@ -13,12 +20,33 @@ export type StoreErrorDetail =
   | { kind: 'RuntimeTurnCommitConflict'; session_id: string; turn_id: string }
   | { kind: 'QueuedWorkClaimExpired'; session_id: string; claim_id: string }
   | { kind: 'UnsupportedRecordSchemaVersion'; record_kind: string; actual: number; expected: number }
+  /**
+   * The caller passed a value the contract refuses (wrong type, `null` where a
+   * value is required, non-JSON data, an unsafe id). `path` locates it inside
+   * the argument (`$.graph.Append.nodes[0].event`) when it is inside one.
+   * Nothing was written (spec decision 19).
+   */
+  | { kind: 'InvalidInput'; message: string; path?: string }
+  /**
+   * Another connection held the lock past the wait bound (`busyTimeoutMs`).
+   * Nothing was written; the whole call can be retried (`retryable`).
+   */
+  | { kind: 'Busy'; message: string; waited_ms: number }
+  /**
+   * The write committed in memory but the connection's persistence target
+   * failed (sql.js with a persistence target). The data is there for every
+   * reader of this connection; `whenDurable()` tries the write again.
+   */
+  | { kind: 'NotPersisted'; message: string }
   | { kind: 'Backend'; message: string };
 
 export type StoreErrorKind = StoreErrorDetail['kind'];
 
 /** The error of every `RuntimePersistence` method; switch on `detail.kind`. */
 export class StoreError extends Error {
+  static {
+    brandError(this, 'StoreError');
+  }
   override name = 'StoreError';
   readonly detail: StoreErrorDetail;
   constructor(detail: StoreErrorDetail, options?: { cause?: unknown }) {
@@ -30,14 +58,42 @@ export class StoreError extends Error {
     return this.detail.kind;
   }
 
+  /** True when the same call may succeed if simply made again (`Busy`). */
+  get retryable(): boolean {
+    return this.detail.kind === 'Busy';
+  }
+
+  /** `InvalidInput(message)`, with the path inside the argument when known. */
+  static invalidInput(message: string, path?: string, cause?: unknown): StoreError {
+    const detail: StoreErrorDetail = path === undefined ? { kind: 'InvalidInput', message } : { kind: 'InvalidInput', message, path };
+    return new StoreError(detail, cause === undefined ? undefined : { cause });
+  }
+
   /** `Backend(message)`, optionally keeping the underlying error as `cause`. */
   static backend(message: string, cause?: unknown): StoreError {
     return new StoreError({ kind: 'Backend', message }, cause === undefined ? undefined : { cause });
   }
 
-  /** Wraps any thrown value as `Backend`, passing `StoreError`s through unchanged. */
+  /**
+   * Wraps any thrown value: `StoreError`s pass through unchanged, the shared
+   * typed conditions (bad input, a lock wait that ran out, a failed
+   * persistence target) keep their kind, anything else is `Backend` with the
+   * original error as `cause`.
+   */
   static from(error: unknown): StoreError {
     if (error instanceof StoreError) return error;
+    const condition = conditionOf(error);
+    if (condition !== null) {
+      const message = error instanceof Error ? error.message : String(error);
+      switch (condition.kind) {
+        case 'InvalidInput':
+          return StoreError.invalidInput(message, condition.path, error);
+        case 'Busy':
+          return new StoreError({ kind: 'Busy', message, waited_ms: condition.waitedMs }, { cause: error });
+        case 'NotPersisted':
+          return new StoreError({ kind: 'NotPersisted', message }, { cause: error });
+      }
+    }
     return StoreError.backend(error instanceof Error ? error.message : String(error), error);
   }
 }
@@ -56,15 +112,37 @@ function storeErrorMessage(detail: StoreErrorDetail): string {
       return `queued work claim \`${detail.claim_id}\` for session \`${detail.session_id}\` is missing or expired`;
     case 'UnsupportedRecordSchemaVersion':
       return `${detail.record_kind} schema_version ${detail.actual} is not supported by this binary (expected ${detail.expected})`;
+    case 'InvalidInput':
+      return `invalid input: ${detail.message}`;
+    case 'Busy':
+      return `store busy: ${detail.message}`;
+    case 'NotPersisted':
+      return `store write not persisted: ${detail.message}`;
     case 'Backend':
       return `store backend error: ${detail.message}`;
   }
 }
 
-function formatScope(scope: SessionReadScope): string {
-  return scope.kind === 'FullGraph'
-    ? 'FullGraph'
-    : `ActivePath { leaf_node_id: ${scope.leaf_node_id === null ? 'None' : `Some(${JSON.stringify(scope.leaf_node_id)})`} }`;
+/**
+ * The reference's wording (Rust `Debug`) for the two real scopes; anything
+ * else — a scope the contract does not have — as the caller wrote it, in JSON
+ * (`{"kind":"Bogus"}`), bounded in length.
+ */
+function formatScope(scope: unknown): string {
+  const candidate = scope as { kind?: unknown; leaf_node_id?: unknown } | null;
+  if (candidate?.kind === 'FullGraph') return 'FullGraph';
+  const leaf = candidate?.leaf_node_id;
+  if (candidate?.kind === 'ActivePath' && (leaf === null || typeof leaf === 'string')) {
+    return `ActivePath { leaf_node_id: ${leaf === null ? 'None' : `Some(${JSON.stringify(leaf)})`} }`;
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(scope);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return scope === null ? 'null' : typeof scope;
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** Throws `UnsupportedRecordSchemaVersion` unless `actual === expected`. */
@@ -82,18 +160,50 @@ export type PluginErrorKind = 'registration' | 'snapshot' | 'invoke' | 'session'
  * Error message is the reference's Display form, `plugin session error: …`.
  */
 export class PluginError extends Error {
+  static {
+    brandError(this, 'PluginError');
+  }
   override name = 'PluginError';
   readonly kind: PluginErrorKind;
   /** The message without the Display prefix. */
   readonly detail: string;
-  constructor(kind: PluginErrorKind, detail: string, options?: { cause?: unknown }) {
-    super(`plugin ${kind} error: ${detail}`, options);
+  /**
+   * Which of the shared conditions of spec decision 19 this is, when it is
+   * one (`InvalidInput`, `Busy`, `NotPersisted`); `null` for the contract's
+   * own errors (unknown process, hash conflict, stale lease…) and backend
+   * failures. The contract fixes the class and the `plugin session error: …`
+   * Display form; this field lets a caller decide without parsing it.
+   */
+  readonly condition: ErrorCondition | null;
+  constructor(kind: PluginErrorKind, detail: string, options?: { cause?: unknown; condition?: ErrorCondition | null }) {
+    super(`plugin ${kind} error: ${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.kind = kind;
     this.detail = detail;
+    this.condition = options?.condition ?? null;
+  }
+
+  /** True when the same call may succeed if simply made again (`Busy`). */
+  get retryable(): boolean {
+    return this.condition === 'Busy';
   }
 
   static session(detail: string, cause?: unknown): PluginError {
     return new PluginError('session', detail, cause === undefined ? undefined : { cause });
+  }
+
+  /** A `session` error for bad caller input (`condition: 'InvalidInput'`). */
+  static invalidInput(detail: string, cause?: unknown): PluginError {
+    return new PluginError('session', detail, { cause, condition: 'InvalidInput' });
+  }
+
+  /**
+   * Wraps any thrown value as a `session` error: `PluginError`s pass through,
+   * the shared conditions keep their `condition`, the rest keep their cause.
+   */
+  static from(error: unknown): PluginError {
+    if (error instanceof PluginError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new PluginError('session', message, { cause: error, condition: conditionOf(error)?.kind ?? null });
   }
 
   override toString(): string {
@@ -103,6 +213,9 @@ export class PluginError extends Error {
 
 /** The error of effect controllers: a stable `code` plus a message. Display is `{code}: {message}`. */
 export class RuntimeEffectControllerError extends Error {
+  static {
+    brandError(this, 'RuntimeEffectControllerError');
+  }
   override name = 'RuntimeEffectControllerError';
   readonly code: string;
   readonly detail: string;
@@ -110,6 +223,11 @@ export class RuntimeEffectControllerError extends Error {
     super(`${code}: ${detail}`, options);
     this.code = code;
     this.detail = detail;
+  }
+
+  /** True when the same call may succeed if simply made again (`sqlite_effect_replay_busy`). */
+  get retryable(): boolean {
+    return this.code === 'sqlite_effect_replay_busy';
   }
 
   /** The serialized form `{code, message}`, as recorded in replay rows. */
@@ -125,6 +243,9 @@ export class RuntimeEffectControllerError extends Error {
 
 /** Runtime errors raised by the effect host; the wire code is snake_case. */
 export class RuntimeError extends Error {
+  static {
+    brandError(this, 'RuntimeError');
+  }
   override name = 'RuntimeError';
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -140,19 +261,34 @@ export type ArtifactStoreErrorDetail =
 
 /** The error of the lashlang artifact store. */
 export class ArtifactStoreError extends Error {
+  static {
+    brandError(this, 'ArtifactStoreError');
+  }
   override name = 'ArtifactStoreError';
   readonly kind: ArtifactStoreErrorDetail['kind'];
   readonly detail: string;
-  constructor(kind: ArtifactStoreErrorDetail['kind'], detail: string, options?: { cause?: unknown }) {
+  /** The shared condition of spec decision 19 a `Backend` error stands for, if any (as on `PluginError`). */
+  readonly condition: ErrorCondition | null;
+  constructor(
+    kind: ArtifactStoreErrorDetail['kind'],
+    detail: string,
+    options?: { cause?: unknown; condition?: ErrorCondition | null },
+  ) {
     const prefix =
       kind === 'Encode'
         ? 'failed to encode lashlang artifact'
         : kind === 'Decode'
           ? 'failed to decode lashlang artifact'
           : 'artifact store backend error';
-    super(`${prefix}: ${detail}`, options);
+    super(`${prefix}: ${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.kind = kind;
     this.detail = detail;
+    this.condition = options?.condition ?? null;
+  }
+
+  /** True when the same call may succeed if simply made again (`Busy`). */
+  get retryable(): boolean {
+    return this.condition === 'Busy';
   }
 }
 
@@ -161,6 +297,9 @@ export class ArtifactStoreError extends Error {
  * without its version row). Nothing was changed.
  */
 export class SchemaVersionError extends Error {
+  static {
+    brandError(this, 'SchemaVersionError');
+  }
   override name = 'SchemaVersionError';
   readonly component: string;
   readonly found: number;
@@ -175,7 +314,88 @@ export class SchemaVersionError extends Error {
   }
 }
 
-/** An identifier or integer argument that cannot be stored faithfully. */
+/**
+ * A configuration argument that cannot be used: the options of an `open`, a
+ * factory's root or session id, a connection that is not one. (A contract
+ * method's bad argument is its contract's error: `StoreError` `InvalidInput`,
+ * `PluginError` with `condition: 'InvalidInput'`.)
+ */
 export class InvalidInputError extends TypeError {
+  static {
+    brandError(this, 'InvalidInputError');
+  }
   override name = 'InvalidInputError';
+  readonly kind = 'InvalidInput';
+}
+
+/** The shared conditions of spec decision 19 that every component reports in its own error class. */
+export type ErrorCondition = 'InvalidInput' | 'Busy' | 'NotPersisted';
+
+/**
+ * Another connection held the lock past the wait bound. Raised by the
+ * operation runner (`src/core/driver/runner.ts`); each component turns it into
+ * its contract's error (`StoreError` `Busy`, `PluginError` with
+ * `condition: 'Busy'`, `sqlite_effect_replay_busy`).
+ */
+export class LockWaitTimeoutError extends Error {
+  static {
+    brandError(this, 'LockWaitTimeoutError');
+  }
+  override name = 'LockWaitTimeoutError';
+  readonly waitedMs: number;
+  constructor(message: string, waitedMs: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.waitedMs = waitedMs;
+  }
+}
+
+/**
+ * A write committed, but the connection's persistence target failed to
+ * store it (`whenDurable()` rejected). Raised by the operation runner.
+ */
+export class PersistenceError extends Error {
+  static {
+    brandError(this, 'PersistenceError');
+  }
+  override name = 'PersistenceError';
+}
+
+/**
+ * The shared condition a thrown value stands for, if any: bad input, a lock
+ * wait that ran out, a failed persistence target. (A `ShapeError` is not one
+ * by itself: the same checks read rows back, where a wrong shape is a corrupt
+ * row. Whoever checks input turns its `ShapeError` into `InvalidInput`.)
+ */
+export function conditionOf(error: unknown): { kind: ErrorCondition; path?: string; waitedMs: number } | null {
+  if (error instanceof LockWaitTimeoutError) return { kind: 'Busy', waitedMs: error.waitedMs };
+  if (error instanceof PersistenceError) return { kind: 'NotPersisted', waitedMs: 0 };
+  if (error instanceof InvalidInputError) return { kind: 'InvalidInput', waitedMs: 0 };
+  if (error instanceof StoreError) {
+    const { detail } = error;
+    if (detail.kind === 'InvalidInput') return { kind: 'InvalidInput', waitedMs: 0, ...(detail.path === undefined ? {} : { path: detail.path }) };
+    if (detail.kind === 'Busy') return { kind: 'Busy', waitedMs: detail.waited_ms };
+    if (detail.kind === 'NotPersisted') return { kind: 'NotPersisted', waitedMs: 0 };
+  }
+  if (error instanceof PluginError && error.condition !== null) return { kind: error.condition, waitedMs: 0 };
+  return null;
+}
+
+/** How the session store and queued work report failures (`src/core/driver/operations.ts`). */
+export const storeErrorFamily: ErrorFamily = Object.freeze({
+  from: (error: unknown) => StoreError.from(error),
+  invalidInput: (message: string, path: string | undefined, cause: unknown) => StoreError.invalidInput(message, path, cause),
+  closed: () => StoreError.backend('the store is closed'),
+  // A check may raise a contract error on purpose (`UnsupportedReadScope`); a `Backend` from a check is about the input.
+  isContractError: (error: unknown) => error instanceof StoreError && error.detail.kind !== 'Backend',
+});
+
+/** The process registry's and host-event store's family: `PluginError` `session`, with a `condition`. */
+export function pluginErrorFamily(closedMessage: string): ErrorFamily {
+  return Object.freeze({
+    from: (error: unknown) => PluginError.from(error),
+    invalidInput: (message: string, _path: string | undefined, cause: unknown) => PluginError.invalidInput(message, cause),
+    closed: () => PluginError.session(closedMessage),
+    // The registry's and host-event store's checks raise their own PluginErrors (reference wording).
+    isContractError: (error: unknown) => error instanceof PluginError,
+  });
 }

@@ -89,6 +89,15 @@ export interface SqliteConnection {
    * (see `transaction.ts`); drivers that accept `BEGIN` leave it out.
    */
   transaction?<T>(kind: 'read' | 'write', body: () => T): T;
+  /**
+   * How long, in all, a component waits for another connection's lock
+   * before it gives up with a retryable `Busy` error (spec decision 21).
+   * Components wait asynchronously, retrying short attempts (see
+   * `runner.ts`); a driver whose engine can wait on a lock keeps the
+   * engine's own wait short (`BUSY_ATTEMPT_MS`) and reports the total here.
+   * Default 15 000 ms.
+   */
+  readonly busyTimeoutMs?: number;
   /** True once `close()` has run. */
   readonly closed: boolean;
   /** Closes the connection. Idempotent. */

@@ -8,14 +8,17 @@
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stringifyJsonRow } from '../codec/json-bytes.ts';
+import { ComponentOperations, type ErrorFamily } from '../driver/operations.ts';
+import { OperationRunner } from '../driver/runner.ts';
+import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
-import { InvalidInputError, RuntimeEffectControllerError } from '../errors.ts';
+import { InvalidInputError, RuntimeEffectControllerError, SchemaVersionError, conditionOf } from '../errors.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import { RUNTIME_EFFECT_KINDS, type RuntimeEffectKind } from '../model/invocation.ts';
 import { isJsonObject } from '../model/json.ts';
-import { ensureComponentSchema } from '../schema/versions.ts';
+import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
 import { TokenSource } from '../tokens.ts';
-import { identifierProblem, jsonValueProblem, u64Problem } from '../validation.ts';
+import { identifierProblem, jsonValueProblem, readEpochMs, u64Problem } from '../validation.ts';
 import { ScopedEffectController, type EffectHost, type RuntimeEffectController } from './controller.ts';
 import { delay, sleepUntil } from './delay.ts';
 import { wrongOutcome, runtimeEffectEnvelopeHash } from './envelope.ts';
@@ -70,6 +73,7 @@ export class EffectReplayState implements JournalLease {
   replayMode = false;
   readonly #tokens: TokenSource;
   readonly #closing = new AbortController();
+  readonly #ops: ComponentOperations;
 
   constructor(conn: SqliteConnection, options: SqliteEffectReplayOptions) {
     this.conn = conn;
@@ -79,12 +83,18 @@ export class EffectReplayState implements JournalLease {
     this.codecs = options.codecs ?? conn.codecs ?? portableCodecs;
     this.ttlMs = Math.max(1, Math.floor(options.leaseTtlMs ?? DEFAULT_EFFECT_LEASE_TTL_MS));
     this.#tokens = new TokenSource(this.codecs);
+    this.#ops = new ComponentOperations(new OperationRunner(conn), EFFECT_ERRORS, () => this.closed);
     this.ownerId = `${processLabel()}-${++ownerCounter}-${this.clock()}`;
   }
 
   static async open(conn: SqliteConnection, options: SqliteEffectReplayOptions): Promise<EffectReplayState> {
+    if (!isConnection(conn)) throw new InvalidInputError('the effect replay host needs a SqliteConnection');
     checkOptions(options);
-    ensureComponentSchema(conn, EFFECT_SCHEMA);
+    try {
+      await new OperationRunner(conn).attempt(() => ensureComponentSchemaAttempt(conn, EFFECT_SCHEMA));
+    } catch (error) {
+      throw error instanceof SchemaVersionError ? error : EFFECT_ERRORS.from(error);
+    }
     return new EffectReplayState(conn, options);
   }
 
@@ -105,14 +115,14 @@ export class EffectReplayState implements JournalLease {
     this.#closing.abort();
   }
 
-  prepare(request: EffectRequest): PreparedEffect {
-    this.#ensureOpen();
-    return storeErrors(() => prepareEffect(this.conn, request, this, this.replayMode, this.clock(), this.logger));
+  /** The first transaction of an effect call (retried on lock contention, acknowledged once durable). */
+  prepare(request: EffectRequest): Promise<PreparedEffect> {
+    return this.#ops.writeOperation(() => prepareEffect(this.conn, request, this, this.replayMode, this.clock, this.logger));
   }
 
-  finalize(claim: EffectClaim, result: EncodedResult): void {
-    this.#ensureOpen();
-    storeErrors(() => finalizeEffect(this.conn, claim, result, this.clock()));
+  /** The second: records the result of a claimed execution. */
+  finalize(claim: EffectClaim, result: EncodedResult): Promise<void> {
+    return this.#ops.writeOperation(() => finalizeEffect(this.conn, claim, result, this.clock));
   }
 
   /** Sleeps until `dueAtMs` on this state's clock; only `close()` cuts it short. */
@@ -123,14 +133,11 @@ export class EffectReplayState implements JournalLease {
 
   /** One poll of a busy effect: until its lease expires, at most one poll interval. */
   async waitBusy(retryAtMs: number): Promise<void> {
-    const now = this.clock();
+    const now = readEpochMs(this.clock);
     const wait = retryAtMs > now ? Math.min(retryAtMs - now, this.pollIntervalMs) : this.pollIntervalMs;
     await delay(wait, this.#closing.signal, closedError);
   }
 
-  #ensureOpen(): void {
-    if (this.closed) throw closedError();
-  }
 }
 
 /** What hosts and controllers answer the same way: both are views of one replay state. */
@@ -215,7 +222,7 @@ export class SqliteRuntimeEffectController extends ReplayStateView implements Ru
     const state = this.state;
     const request = effectRequest(this.#scopeId, envelope, state.codecs);
     for (;;) {
-      const prepared = state.prepare(request);
+      const prepared = await state.prepare(request);
       switch (prepared.kind) {
         case 'replay_outcome':
           if (prepared.dueAtMs !== null) await state.sleepUntil(prepared.dueAtMs);
@@ -250,7 +257,7 @@ export class SqliteRuntimeEffectController extends ReplayStateView implements Ru
       failure = toControllerError(error);
     }
     const encoded = encodeResult(outcome, failure, kind);
-    this.state.finalize(claim, encoded.result);
+    await this.state.finalize(claim, encoded.result);
     if (encoded.error !== undefined) throw encoded.error;
     return outcome!;
   }
@@ -330,19 +337,33 @@ function encodeResult(
   return { result: { ok: false, errorJson: JSON.stringify(error.toJSON()) }, error };
 }
 
-/** Driver failures become `sqlite_effect_replay_store`; contract errors pass through. */
-function storeErrors<T>(body: () => T): T {
-  try {
-    return body();
-  } catch (error) {
-    if (error instanceof RuntimeEffectControllerError) throw error;
-    throw new RuntimeEffectControllerError(
-      'sqlite_effect_replay_store',
-      error instanceof Error ? error.message : String(error),
-      { cause: error },
-    );
-  }
-}
+/**
+ * How effect replay reports failures: contract errors pass through; a lock
+ * wait past the bound is `sqlite_effect_replay_busy` (retryable), a failed
+ * persistence target `sqlite_effect_replay_not_persisted`, bad input
+ * `sqlite_effect_replay_invalid_input`, any other driver failure
+ * `sqlite_effect_replay_store`.
+ */
+const EFFECT_ERRORS: ErrorFamily = Object.freeze({
+  from(error: unknown): Error {
+    if (error instanceof RuntimeEffectControllerError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    const condition = conditionOf(error)?.kind;
+    const code =
+      condition === 'Busy'
+        ? 'sqlite_effect_replay_busy'
+        : condition === 'NotPersisted'
+          ? 'sqlite_effect_replay_not_persisted'
+          : condition === 'InvalidInput'
+            ? 'sqlite_effect_replay_invalid_input'
+            : 'sqlite_effect_replay_store';
+    return new RuntimeEffectControllerError(code, message, { cause: error });
+  },
+  invalidInput: (message: string, _path: string | undefined, cause: unknown) =>
+    new RuntimeEffectControllerError('sqlite_effect_replay_invalid_input', message, { cause }),
+  closed: () => closedError(),
+  isContractError: (error: unknown) => error instanceof RuntimeEffectControllerError,
+});
 
 function invalidEnvelope(message: string): RuntimeEffectControllerError {
   return new RuntimeEffectControllerError('runtime_effect_envelope_invalid', message);

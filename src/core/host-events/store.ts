@@ -8,13 +8,15 @@
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stringifyJsonRow } from '../codec/json-bytes.ts';
-import { writeTransaction } from '../driver/transaction.ts';
+import { ComponentOperations } from '../driver/operations.ts';
+import { OperationRunner } from '../driver/runner.ts';
+import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection, SqlParam } from '../driver/types.ts';
-import { InvalidInputError, PluginError } from '../errors.ts';
+import { InvalidInputError, PluginError, SchemaVersionError, pluginErrorFamily } from '../errors.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import type { JsonValue } from '../model/json.ts';
-import { ensureComponentSchema } from '../schema/versions.ts';
-import { identifierProblem, jsonValueProblem, saturatingAdd, u64Problem } from '../validation.ts';
+import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
+import { identifierProblem, jsonValueProblem, readEpochMs, saturatingAdd, u64Problem } from '../validation.ts';
 import { subscriptionMatches } from './filter.ts';
 import {
   defaultHostEventSourceKey,
@@ -103,6 +105,7 @@ export class SqliteHostEventStore implements HostEventStore {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #reservationTtlMs: number;
+  readonly #ops: ComponentOperations;
   #closed = false;
 
   private constructor(conn: SqliteConnection, options: SqliteHostEventStoreOptions) {
@@ -111,12 +114,18 @@ export class SqliteHostEventStore implements HostEventStore {
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#reservationTtlMs = options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
+    this.#ops = new ComponentOperations(new OperationRunner(conn), HOST_EVENT_ERRORS, () => this.#closed);
   }
 
   /** Creates or checks the `host_events` schema (version 1) and returns the store. */
   static async open(conn: SqliteConnection, options: SqliteHostEventStoreOptions = {}): Promise<SqliteHostEventStore> {
+    if (!isConnection(conn)) throw new InvalidInputError('SqliteHostEventStore.open needs a SqliteConnection');
     checkOptions(options);
-    ensureComponentSchema(conn, HOST_EVENT_SCHEMA);
+    try {
+      await new OperationRunner(conn).attempt(() => ensureComponentSchemaAttempt(conn, HOST_EVENT_SCHEMA));
+    } catch (error) {
+      throw error instanceof SchemaVersionError ? error : PluginError.from(error);
+    }
     return new SqliteHostEventStore(conn, options);
   }
 
@@ -127,16 +136,17 @@ export class SqliteHostEventStore implements HostEventStore {
 
   async sourceKeyForSubscription(sourceType: string, source: JsonValue): Promise<string> {
     const problem = identifierProblem(sourceType, 'source_type') ?? jsonValueProblem(source, 'source');
-    if (problem !== null) throw PluginError.session(`invalid host event source: ${problem}`);
+    if (problem !== null) throw PluginError.invalidInput(`invalid host event source: ${problem}`);
+    this.#ops.ensureOpen();
     return defaultHostEventSourceKey(sourceType, source, this.#codecs);
   }
 
   /** Allocates `trigger:{n}` / `subscription:{n}` from a never-reused sequence. No dedupe. */
   async registerSubscription(draft: TriggerSubscriptionDraft): Promise<TriggerSubscriptionRecord> {
     const problem = draftProblem(draft);
-    if (problem !== null) throw PluginError.session(`invalid trigger subscription draft: ${problem}`);
-    return this.#write(() => {
-      const now = this.#clock();
+    if (problem !== null) throw PluginError.invalidInput(`invalid trigger subscription draft: ${problem}`);
+    return this.#ops.write(() => {
+      const now = readEpochMs(this.#clock);
       const { id } = this.#conn.get<{ id: number }>(SQL.nextSeq)!;
       const record = subscriptionRecordFrom(draft, id, now);
       this.#conn.run(SQL.insertSubscription, [
@@ -157,7 +167,7 @@ export class SqliteHostEventStore implements HostEventStore {
   /** Ordered by `session_id`, then `handle` (lexicographic: `trigger:10` < `trigger:2`). */
   async listSubscriptions(filter: TriggerSubscriptionFilter): Promise<TriggerSubscriptionRecord[]> {
     const problem = filterProblem(filter);
-    if (problem !== null) throw PluginError.session(`invalid trigger subscription filter: ${problem}`);
+    if (problem !== null) throw PluginError.invalidInput(`invalid trigger subscription filter: ${problem}`);
     const where: string[] = [];
     const params: SqlParam[] = [];
     for (const [field, condition] of FILTER_COLUMNS) {
@@ -174,7 +184,7 @@ export class SqliteHostEventStore implements HostEventStore {
       where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''
     } ORDER BY session_id ASC, handle ASC`;
     // One statement: it sees one snapshot without a transaction of its own.
-    return this.#call(() =>
+    return this.#ops.attempt(() =>
       this.#conn
         .all<{ record_json: string }>(sql, params)
         .map((row) => this.#subscription(row.record_json))
@@ -185,14 +195,14 @@ export class SqliteHostEventStore implements HostEventStore {
   /** Scoped by session and handle; true only when this call disabled an enabled subscription. */
   async cancelSubscription(sessionId: string, handle: string): Promise<boolean> {
     const problem = identifierProblem(sessionId, 'session_id', { allowEmpty: true }) ?? identifierProblem(handle, 'handle', { allowEmpty: true });
-    if (problem !== null) throw PluginError.session(`invalid subscription handle: ${problem}`);
-    return this.#write(() => {
+    if (problem !== null) throw PluginError.invalidInput(`invalid subscription handle: ${problem}`);
+    return this.#ops.write(() => {
       const row = this.#conn.get<{ record_json: string }>(SQL.subscriptionByHandle, [sessionId, handle]);
       if (row === undefined) return false;
       const record = this.#subscription(row.record_json);
       const wasEnabled = record.enabled;
       record.enabled = false;
-      record.updated_at_ms = this.#clock();
+      record.updated_at_ms = readEpochMs(this.#clock);
       this.#conn.run(SQL.updateSubscription, [0, record.updated_at_ms, stringifyJsonRow(record), sessionId, handle]);
       return wasEnabled;
     });
@@ -205,10 +215,11 @@ export class SqliteHostEventStore implements HostEventStore {
    */
   async recordOccurrence(request: HostEventOccurrenceRequest): Promise<HostEventOccurrenceRecord> {
     const problem = occurrenceRequestProblem(request);
-    if (problem !== null) throw PluginError.session(problem);
+    if (problem !== null) throw PluginError.invalidInput(problem);
+    this.#ops.ensureOpen();
     const requestHash = hostEventOccurrenceRequestHash(request, this.#codecs);
     const occurrenceId = deterministicOccurrenceId(request, this.#codecs);
-    return this.#write(() => {
+    return this.#ops.write(() => {
       const existing = this.#conn.get<{ request_hash: string; record_json: string }>(SQL.occurrenceByKey, [
         request.idempotency_key,
       ]);
@@ -218,7 +229,7 @@ export class SqliteHostEventStore implements HostEventStore {
         }
         return this.#occurrence(existing.record_json);
       }
-      const record = occurrenceRecordFrom(request, occurrenceId, this.#clock());
+      const record = occurrenceRecordFrom(request, occurrenceId, readEpochMs(this.#clock));
       this.#conn.run(SQL.insertOccurrence, [
         record.occurrence_id,
         record.idempotency_key,
@@ -241,9 +252,9 @@ export class SqliteHostEventStore implements HostEventStore {
    */
   async reserveMatchingDeliveries(occurrenceId: string): Promise<TriggerDeliveryReservation[]> {
     const problem = identifierProblem(occurrenceId, 'occurrence_id');
-    if (problem !== null) throw PluginError.session(`invalid host event occurrence id: ${problem}`);
-    return this.#write(() => {
-      const now = this.#clock();
+    if (problem !== null) throw PluginError.invalidInput(`invalid host event occurrence id: ${problem}`);
+    return this.#ops.write(() => {
+      const now = readEpochMs(this.#clock);
       const until = saturatingAdd(now, this.#reservationTtlMs);
       const occurrence = this.#loadOccurrence(occurrenceId);
       const reservations: TriggerDeliveryReservation[] = [];
@@ -272,9 +283,9 @@ export class SqliteHostEventStore implements HostEventStore {
    */
   async markDeliveryStarted(occurrenceId: string, subscriptionId: string): Promise<boolean> {
     const problem = identifierProblem(occurrenceId, 'occurrence_id') ?? identifierProblem(subscriptionId, 'subscription_id');
-    if (problem !== null) throw PluginError.session(`invalid host event delivery: ${problem}`);
-    return this.#write(() => {
-      if (this.#conn.run(SQL.markStarted, [this.#clock(), occurrenceId, subscriptionId]).changes === 1) return true;
+    if (problem !== null) throw PluginError.invalidInput(`invalid host event delivery: ${problem}`);
+    return this.#ops.write(() => {
+      if (this.#conn.run(SQL.markStarted, [readEpochMs(this.#clock), occurrenceId, subscriptionId]).changes === 1) return true;
       if (this.#conn.get(SQL.deliveryExists, [occurrenceId, subscriptionId]) !== undefined) return false;
       throw PluginError.session(`unknown host event delivery \`${occurrenceId}\` for subscription \`${subscriptionId}\``);
     });
@@ -287,8 +298,8 @@ export class SqliteHostEventStore implements HostEventStore {
    * reserving. Oldest first.
    */
   async reclaimExpiredReservations(): Promise<TriggerDeliveryReservation[]> {
-    return this.#write(() => {
-      const now = this.#clock();
+    return this.#ops.write(() => {
+      const now = readEpochMs(this.#clock);
       const until = saturatingAdd(now, this.#reservationTtlMs);
       const expired = this.#conn.all<{ occurrence_id: string; subscription_id: string }>(SQL.expiredDeliveries, [now]);
       return expired.map(({ occurrence_id, subscription_id }) => {
@@ -331,30 +342,14 @@ export class SqliteHostEventStore implements HostEventStore {
     throw PluginError.session(`failed to decode host event ${what} row: ${decoded}`);
   }
 
-  #write<T>(body: () => T): T {
-    this.#ensureOpen();
-    return wrapErrors(() => writeTransaction(this.#conn, body));
-  }
-
-  #call<T>(body: () => T): T {
-    this.#ensureOpen();
-    return wrapErrors(body);
-  }
-
-  #ensureOpen(): void {
-    if (this.#closed) throw PluginError.session('host event store is closed');
-  }
 }
 
-/** Contract methods fail with `PluginError`; driver errors keep their typed error as `cause`. */
-function wrapErrors<T>(body: () => T): T {
-  try {
-    return body();
-  } catch (error) {
-    if (error instanceof PluginError) throw error;
-    throw PluginError.session(error instanceof Error ? error.message : String(error), error);
-  }
-}
+/**
+ * Contract methods fail with `PluginError` `session`; driver errors keep
+ * their typed error as `cause`; bad input, lock waits and failed persistence
+ * carry their `condition`.
+ */
+const HOST_EVENT_ERRORS = pluginErrorFamily('host event store is closed');
 
 function checkOptions(options: SqliteHostEventStoreOptions): void {
   if (options.clock !== undefined && typeof options.clock !== 'function') {

@@ -166,8 +166,8 @@ function wakeDelivery(
     input: wake.input,
     created_at_ms: epochMsFromSystemTime(event.occurred_at),
   };
-  // A copy: the record may be shared with the registry's parse cache.
-  if (record.provenance.caused_by !== undefined) delivery.process_caused_by = { ...record.provenance.caused_by };
+  // A deep copy: the record may be the registry's cached object, which must never reach a caller.
+  if (record.provenance.caused_by !== undefined) delivery.process_caused_by = structuredClone(record.provenance.caused_by);
   return delivery;
 }
 
@@ -213,7 +213,7 @@ export function normaliseAppendRequest(request: unknown): ProcessEventAppendRequ
     if (clean.wake_target_scope) refuseMalformedScope(clean.wake_target_scope);
     return clean;
   } catch (error) {
-    if (error instanceof ShapeError) throw PluginError.session(`invalid process event append request: ${error.message}`);
+    if (error instanceof ShapeError) throw PluginError.invalidInput(`invalid process event append request: ${error.message}`);
     throw error;
   }
 }

@@ -107,11 +107,11 @@ function compact<T extends object>(value: T): T {
  */
 export function normaliseInput<T>(what: string, value: unknown, decode: (value: unknown) => T, path = what.replaceAll(' ', '_')): T {
   const problem = jsonValueProblem(value, path);
-  if (problem !== null) throw PluginError.session(`invalid ${what}: ${problem}`);
+  if (problem !== null) throw PluginError.invalidInput(`invalid ${what}: ${problem}`);
   try {
     return decode(value);
   } catch (error) {
-    if (error instanceof ShapeError) throw PluginError.session(`invalid ${what}: ${error.message}`);
+    if (error instanceof ShapeError) throw PluginError.invalidInput(`invalid ${what}: ${error.message}`);
     throw error;
   }
 }
@@ -283,8 +283,9 @@ export function decodeEventType(value: unknown, path: string): ProcessEventType 
   };
 }
 
+/** Absent is serde's default (`[]`); `null` is not a list and is refused, never coerced. */
 function decodeEventTypes(value: unknown, path: string): ProcessEventType[] {
-  if (value === undefined || value === null) return [];
+  if (value === undefined) return [];
   if (!Array.isArray(value)) fail(path, 'an array', value);
   return value.map((item, index) => decodeEventType(item, `${path}[${index}]`));
 }

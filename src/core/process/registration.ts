@@ -67,5 +67,5 @@ export function validateProcessRegistration(registration: ProcessRegistration): 
 /** Identifiers must be well-formed Unicode without NUL (spec decision 16). */
 export function refuseMalformed(value: string, what: string, allowEmpty = false): void {
   const problem = identifierProblem(value, what, { allowEmpty });
-  if (problem !== null) throw PluginError.session(problem);
+  if (problem !== null) throw PluginError.invalidInput(problem);
 }

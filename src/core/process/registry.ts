@@ -9,14 +9,17 @@
  * other processes are seen.
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
-import { readTransaction, writeTransaction } from '../driver/transaction.ts';
+import { ComponentOperations } from '../driver/operations.ts';
+import { OperationRunner } from '../driver/runner.ts';
+import { readAttempt } from '../driver/transaction.ts';
+import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
-import { InvalidInputError, PluginError } from '../errors.ts';
+import { InvalidInputError, PluginError, SchemaVersionError, pluginErrorFamily } from '../errors.ts';
 import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import type { U64 } from '../model/json.ts';
-import { ensureComponentSchema } from '../schema/versions.ts';
+import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
 import { TokenSource } from '../tokens.ts';
-import { u64Problem } from '../validation.ts';
+import { readEpochMs, u64Problem } from '../validation.ts';
 import {
   normaliseAppendRequest,
   prepareProcessEventAppend,
@@ -72,6 +75,7 @@ export class SqliteProcessRegistry implements ProcessRegistry {
   readonly #grants: HandleGrants;
   readonly #leases: ProcessLeases;
   readonly #notifier = new ChangeNotifier();
+  readonly #ops: ComponentOperations;
   #closed = false;
 
   private constructor(conn: SqliteConnection, options: SqliteProcessRegistryOptions) {
@@ -83,6 +87,7 @@ export class SqliteProcessRegistry implements ProcessRegistry {
     this.#rows = new ProcessRows(conn, logger);
     this.#grants = new HandleGrants(conn, this.#rows, logger);
     this.#leases = new ProcessLeases(conn, new TokenSource(this.#codecs));
+    this.#ops = new ComponentOperations(new OperationRunner(conn), REGISTRY_ERRORS, () => this.#closed);
   }
 
   /**
@@ -95,7 +100,12 @@ export class SqliteProcessRegistry implements ProcessRegistry {
     if (poll !== undefined && (u64Problem(poll, 'pollIntervalMs') !== null || poll === 0)) {
       throw new InvalidInputError(`pollIntervalMs must be a positive safe integer (got ${String(poll)})`);
     }
-    ensureComponentSchema(conn, PROCESS_SCHEMA);
+    if (!isConnection(conn)) throw new InvalidInputError('SqliteProcessRegistry.open needs a SqliteConnection');
+    try {
+      await new OperationRunner(conn).attempt(() => ensureComponentSchemaAttempt(conn, PROCESS_SCHEMA));
+    } catch (error) {
+      throw error instanceof SchemaVersionError ? error : PluginError.from(error);
+    }
     return new SqliteProcessRegistry(conn, options);
   }
 
@@ -117,47 +127,45 @@ export class SqliteProcessRegistry implements ProcessRegistry {
   // -------------------------------------------------------------------------
 
   async registerProcess(registration: ProcessRegistration): Promise<ProcessRecord> {
-    return this.#guard(() => {
-      const prepared = prepareProcessRegistration(registration, this.#codecs);
-      const { id } = prepared.registration;
-      const now = this.#clock();
-      return writeTransaction(this.#conn, () => {
-        const existing = this.#rows.load(id);
-        if (existing !== undefined) {
-          if (existing.registration_hash === prepared.registration_hash) return existing;
-          throw PluginError.session(
-            `process \`${id}\` registration hash conflict: existing ${existing.registration_hash}, new ${prepared.registration_hash}`,
-          );
-        }
-        const record: ProcessRecord = {
-          ...prepared.registration,
-          registration_hash: prepared.registration_hash,
-          created_at_ms: now,
-          updated_at_ms: now,
-          status: { state: 'running' },
-        };
-        this.#rows.insert(record);
-        return record;
-      });
+    const prepared = this.#ops.input('registration', () => prepareProcessRegistration(registration, this.#codecs));
+    const { id } = prepared.registration;
+    return this.#ops.write(() => {
+      const existing = this.#rows.load(id);
+      if (existing !== undefined) {
+        if (existing.registration_hash === prepared.registration_hash) return existing;
+        throw PluginError.session(
+          `process \`${id}\` registration hash conflict: existing ${existing.registration_hash}, new ${prepared.registration_hash}`,
+        );
+      }
+      const now = readEpochMs(this.#clock);
+      const record: ProcessRecord = {
+        ...prepared.registration,
+        registration_hash: prepared.registration_hash,
+        created_at_ms: now,
+        updated_at_ms: now,
+        status: { state: 'running' },
+      };
+      this.#rows.insert(record);
+      return record;
     });
   }
 
   async setExternalRef(processId: string, externalRef: ProcessExternalRef): Promise<ProcessRecord> {
-    return this.#guard(() => {
+    const ref = this.#ops.input('external ref', () => {
       checkProcessId(processId);
-      const ref = normaliseInput('external ref', externalRef, decodeExternalRef);
-      const now = this.#clock();
-      return writeTransaction(this.#conn, () => {
-        const record: ProcessRecord = { ...this.#rows.require(processId), external_ref: ref, updated_at_ms: now };
-        this.#rows.save(record);
-        return record;
-      });
+      return normaliseInput('external ref', externalRef, decodeExternalRef);
+    });
+    return this.#ops.write(() => {
+      const record: ProcessRecord = { ...this.#rows.require(processId), external_ref: ref, updated_at_ms: readEpochMs(this.#clock) };
+      this.#rows.save(record);
+      return record;
     });
   }
 
   async getProcess(processId: string): Promise<ProcessRecord | undefined> {
-    return this.#guard(() => {
-      if (!isWellFormedId(processId)) return undefined;
+    this.#ops.ensureOpen();
+    if (!isWellFormedId(processId)) return undefined;
+    return this.#ops.attempt(() => {
       try {
         return this.#rows.load(processId);
       } catch (error) {
@@ -169,7 +177,7 @@ export class SqliteProcessRegistry implements ProcessRegistry {
   }
 
   async listNonTerminal(): Promise<ProcessRecord[]> {
-    return this.#guard(() => this.#rows.listRunning());
+    return this.#ops.attempt(() => this.#rows.listRunning());
   }
 
   // -------------------------------------------------------------------------
@@ -181,85 +189,85 @@ export class SqliteProcessRegistry implements ProcessRegistry {
     processId: string,
     descriptor: ProcessHandleDescriptor,
   ): Promise<ProcessHandleGrant> {
-    return this.#guard(() => {
-      const scope = checkScope(owner, 'owner scope');
+    const [scope, clean] = this.#ops.input('grant', () => {
+      const checked = checkScope(owner, 'owner scope');
       checkProcessId(processId);
-      const clean = normaliseInput('descriptor', descriptor, decodeDescriptor);
-      writeTransaction(this.#conn, () => {
-        if (!this.#rows.exists(processId)) throw unknownProcess(processId);
-        this.#grants.upsert(scope, processId, clean);
-      });
-      return { session_id: scope.session_id, process_id: processId, descriptor: clean };
+      return [checked, normaliseInput('descriptor', descriptor, decodeDescriptor)] as const;
     });
+    await this.#ops.write(() => {
+      if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+      this.#grants.upsert(scope, processId, clean);
+    });
+    return { session_id: scope.session_id, process_id: processId, descriptor: clean };
   }
 
   async revokeHandle(owner: ProcessScope, processId: string): Promise<void> {
-    this.#guard(() => {
-      const scope = checkScope(owner, 'owner scope');
+    const scope = this.#ops.input('revocation', () => {
+      const checked = checkScope(owner, 'owner scope');
       checkProcessId(processId);
-      writeTransaction(this.#conn, () => this.#grants.revoke(scope, processId));
+      return checked;
     });
+    await this.#ops.write(() => this.#grants.revoke(scope, processId));
   }
 
   async transferHandleGrants(from: ProcessScope, to: ProcessScope, processIds: readonly string[]): Promise<void> {
-    this.#guard(() => {
-      const fromScope = checkScope(from, 'source scope');
-      const toScope = checkScope(to, 'target scope');
-      if (!Array.isArray(processIds)) throw PluginError.session('process ids must be an array of strings');
+    const [fromScope, toScope] = this.#ops.input('transfer', () => {
+      const scopes = [checkScope(from, 'source scope'), checkScope(to, 'target scope')] as const;
+      if (!Array.isArray(processIds)) throw PluginError.invalidInput('process ids must be an array of strings');
       processIds.forEach(checkProcessId);
-      // One transaction: a pid missing from the source undoes the pids moved before it.
-      writeTransaction(this.#conn, () => {
-        for (const processId of processIds) this.#grants.transfer(fromScope, toScope, processId);
-      });
+      return scopes;
+    });
+    // One transaction: a pid missing from the source undoes the pids moved before it.
+    await this.#ops.write(() => {
+      for (const processId of processIds) this.#grants.transfer(fromScope, toScope, processId);
     });
   }
 
   async listHandleGrants(owner: ProcessScope): Promise<ProcessHandleGrantEntry[]> {
-    return this.#guard(() => this.#grants.listForScope(checkScope(owner, 'owner scope', true), false));
+    const scope = this.#ops.input('owner scope', () => checkScope(owner, 'owner scope', true));
+    return this.#ops.attempt(() => this.#grants.listForScope(scope, false));
   }
 
   async listLiveHandleGrants(owner: ProcessScope): Promise<ProcessHandleGrantEntry[]> {
-    return this.#guard(() => this.#grants.listForScope(checkScope(owner, 'owner scope', true), true));
+    const scope = this.#ops.input('owner scope', () => checkScope(owner, 'owner scope', true));
+    return this.#ops.attempt(() => this.#grants.listForScope(scope, true));
   }
 
   async hasHandleGrant(owner: ProcessScope, processId: string): Promise<boolean> {
-    return this.#guard(() => {
-      const scope = checkScope(owner, 'owner scope', true);
+    const scope = this.#ops.input('grant', () => {
+      const checked = checkScope(owner, 'owner scope', true);
       checkProcessId(processId);
-      return this.#grants.has(scope, processId);
+      return checked;
     });
+    return this.#ops.attempt(() => this.#grants.has(scope, processId));
   }
 
   async handleGrantsForProcess(processId: string): Promise<ProcessHandleGrant[]> {
-    return this.#guard(() => {
-      checkProcessId(processId);
-      return readTransaction(this.#conn, () => {
-        if (!this.#rows.exists(processId)) throw unknownProcess(processId);
-        return this.#grants.forProcess(processId);
-      });
+    this.#ops.input('process id', () => checkProcessId(processId));
+    return this.#ops.read(() => {
+      if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+      return this.#grants.forProcess(processId);
     });
   }
 
   async deleteSessionProcessState(sessionId: string): Promise<ProcessSessionDeleteReport> {
-    return this.#guard(() => {
-      refuseMalformed(sessionId, 'session id', true);
-      return writeTransaction(this.#conn, () => {
-        const removed = this.#grants.forSession(sessionId);
-        const revoked = this.#grants.deleteSession(sessionId);
-        const cancel = new Set<string>();
-        const preserved = new Set<string>();
-        for (const [processId, record] of removed) {
-          if (isTerminal(record)) continue;
-          (this.#grants.countForProcess(processId) === 0 ? cancel : preserved).add(processId);
-        }
-        return {
-          session_id: sessionId,
-          revoked_handle_count: revoked,
-          deleted_wake_count: 0,
-          cancel_process_ids: [...cancel].sort(),
-          preserved_process_ids: [...preserved].sort(),
-        };
-      });
+    this.#ops.input('session id', () => refuseMalformed(sessionId, 'session id', true));
+    return this.#ops.write(() => {
+      const removed = this.#grants.forSession(sessionId);
+      const revoked = this.#grants.deleteSession(sessionId);
+      const cancel = new Set<string>();
+      const preserved = new Set<string>();
+      for (const [processId, record] of removed) {
+        if (isTerminal(record)) continue;
+        (this.#grants.countForProcess(processId) === 0 ? cancel : preserved).add(processId);
+      }
+      return {
+        session_id: sessionId,
+        revoked_handle_count: revoked,
+        deleted_wake_count: 0,
+        cancel_process_ids: [...cancel].sort(),
+        preserved_process_ids: [...preserved].sort(),
+      };
     });
   }
 
@@ -268,18 +276,22 @@ export class SqliteProcessRegistry implements ProcessRegistry {
   // -------------------------------------------------------------------------
 
   async appendEvent(processId: string, request: ProcessEventAppendRequest): Promise<ProcessEventAppendResult> {
-    const { result, appended } = this.#guard(() => {
+    const clean = this.#ops.input('append request', () => {
       checkProcessId(processId);
-      return this.#append(processId, normaliseAppendRequest(request));
+      return normaliseAppendRequest(request);
     });
+    const { result, appended } = await this.#append(processId, clean);
     // Waiters of this instance re-check now; others see the row on their next poll.
     if (appended) this.#notifier.notify();
     return result;
   }
 
-  #append(processId: string, request: ProcessEventAppendRequest): { result: ProcessEventAppendResult; appended: boolean } {
-    const now = this.#clock();
-    return writeTransaction(this.#conn, () => {
+  #append(
+    processId: string,
+    request: ProcessEventAppendRequest,
+  ): Promise<{ result: ProcessEventAppendResult; appended: boolean }> {
+    return this.#ops.write(() => {
+      const now = readEpochMs(this.#clock);
       const { record, next: sequence } = this.#rows.loadForAppend(processId);
       const lookup = request.replay && this.#rows.eventByKey(processId, request.replay.key);
       const prepared = prepareProcessEventAppend(record, request, sequence, lookup, now, this.#codecs);
@@ -298,39 +310,40 @@ export class SqliteProcessRegistry implements ProcessRegistry {
   }
 
   async eventsAfter(processId: string, afterSequence: U64): Promise<ProcessEvent[]> {
-    return this.#guard(() => this.#eventsAfter(processId, afterSequence));
+    this.#checkEventsAfter(processId, afterSequence);
+    return this.#ops.read(() => this.#eventsAfter(processId, afterSequence));
   }
 
-  #eventsAfter(processId: string, afterSequence: U64): ProcessEvent[] {
-    checkProcessId(processId);
-    checkSequence(afterSequence, 'after sequence');
-    return readTransaction(this.#conn, () => {
-      if (!this.#rows.exists(processId)) throw unknownProcess(processId);
-      return this.#rows.eventsAfter(processId, afterSequence);
+  #checkEventsAfter(processId: string, afterSequence: U64): void {
+    this.#ops.input('events query', () => {
+      checkProcessId(processId);
+      checkSequence(afterSequence, 'after sequence');
     });
   }
 
+  #eventsAfter(processId: string, afterSequence: U64): ProcessEvent[] {
+    if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+    return this.#rows.eventsAfter(processId, afterSequence);
+  }
+
   async wakeEventsAfter(processId: string, afterSequence: U64): Promise<ProcessEvent[]> {
-    return this.#guard(() => {
-      checkProcessId(processId);
-      checkSequence(afterSequence, 'after sequence');
-      return readTransaction(this.#conn, () => {
-        const acked = this.#rows.ackedSequences(processId);
-        return this.#eventsAfter(processId, afterSequence).filter(
-          (event) => event.semantics.wake !== undefined && !acked.has(event.sequence),
-        );
-      });
+    this.#checkEventsAfter(processId, afterSequence);
+    return this.#ops.read(() => {
+      const acked = this.#rows.ackedSequences(processId);
+      return this.#eventsAfter(processId, afterSequence).filter(
+        (event) => event.semantics.wake !== undefined && !acked.has(event.sequence),
+      );
     });
   }
 
   async ackWake(processId: string, sequence: U64): Promise<void> {
-    this.#guard(() => {
+    this.#ops.input('wake ack', () => {
       checkProcessId(processId);
       checkSequence(sequence, 'sequence');
-      writeTransaction(this.#conn, () => {
-        if (!this.#rows.exists(processId)) throw unknownProcess(processId);
-        this.#rows.ack(processId, sequence);
-      });
+    });
+    await this.#ops.write(() => {
+      if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+      this.#rows.ack(processId, sequence);
     });
   }
 
@@ -340,27 +353,29 @@ export class SqliteProcessRegistry implements ProcessRegistry {
     afterSequence: U64,
     signal?: AbortSignal,
   ): Promise<ProcessEvent> {
-    this.#guard(() => {
+    this.#ops.input('wait', () => {
       checkProcessId(processId);
       refuseMalformed(eventType, 'event type', true);
       checkSequence(afterSequence, 'after sequence');
+      checkSignal(signal);
     });
     return this.#notifier.waitUntil(
       () =>
-        this.#guard(() =>
-          readTransaction(this.#conn, () => {
-            if (!this.#rows.exists(processId)) throw unknownProcess(processId);
-            return this.#rows.firstOfTypeAfter(processId, eventType, afterSequence);
-          }),
-        ),
+        this.#ops.read(() => {
+          if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+          return this.#rows.firstOfTypeAfter(processId, eventType, afterSequence);
+        }),
       { pollIntervalMs: this.#pollIntervalMs, signal },
     );
   }
 
   async awaitProcess(processId: string, signal?: AbortSignal): Promise<ProcessAwaitOutput> {
-    this.#guard(() => checkProcessId(processId));
+    this.#ops.input('wait', () => {
+      checkProcessId(processId);
+      checkSignal(signal);
+    });
     return this.#notifier.waitUntil(
-      () => this.#guard(() => statusAwaitOutput(this.#rows.require(processId).status)),
+      () => this.#ops.attempt(() => statusAwaitOutput(this.#rows.require(processId).status)),
       { pollIntervalMs: this.#pollIntervalMs, signal },
     );
   }
@@ -371,14 +386,16 @@ export class SqliteProcessRegistry implements ProcessRegistry {
    * the same output is a replay, with another output a conflict.
    */
   async completeProcess(processId: string, output: ProcessAwaitOutput): Promise<ProcessRecord> {
-    const clean = this.#guard(() => normaliseInput('await output', output, (value) => decodeAwaitOutput(value, 'await_output')));
+    const clean = this.#ops.input('await output', () =>
+      normaliseInput('await output', output, (value) => decodeAwaitOutput(value, 'await_output')),
+    );
     const eventType = terminalEventTypeFor(clean);
     await this.appendEvent(processId, {
       event_type: eventType,
       payload: { await_output: clean },
       replay: { key: terminalReplayKey(processId, eventType) },
     });
-    return this.#guard(() => {
+    return this.#ops.attempt(() => {
       const record = this.#rows.load(processId);
       if (record === undefined) throw PluginError.session(`unknown process \`${processId}\` after terminal event`);
       return record;
@@ -390,57 +407,45 @@ export class SqliteProcessRegistry implements ProcessRegistry {
   // -------------------------------------------------------------------------
 
   async claimProcessLease(processId: string, ownerId: string, leaseTtlMs: U64): Promise<ProcessLease> {
-    return this.#guard(() => {
+    this.#ops.input('lease claim', () => {
       checkProcessId(processId);
       refuseMalformed(ownerId, 'lease owner id');
       checkSequence(leaseTtlMs, 'lease ttl ms');
-      const now = this.#clock();
-      return writeTransaction(this.#conn, () => {
-        // The terminal status is not checked: callers re-read the record after claiming.
-        if (!this.#rows.exists(processId)) throw unknownProcess(processId);
-        return this.#leases.claim(processId, ownerId, leaseTtlMs, now);
-      });
+    });
+    return this.#ops.write(() => {
+      // The terminal status is not checked: callers re-read the record after claiming.
+      if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+      return this.#leases.claim(processId, ownerId, leaseTtlMs, readEpochMs(this.#clock));
     });
   }
 
   async renewProcessLease(lease: ProcessLease, leaseTtlMs: U64): Promise<ProcessLease> {
-    return this.#guard(() => {
-      const clean = checkLease(lease);
+    const clean = this.#ops.input('lease renewal', () => {
       checkSequence(leaseTtlMs, 'lease ttl ms');
-      const now = this.#clock();
-      return writeTransaction(this.#conn, () => this.#leases.renew(clean, leaseTtlMs, now));
+      return checkLease(lease);
     });
+    return this.#ops.write(() => this.#leases.renew(clean, leaseTtlMs, readEpochMs(this.#clock)));
   }
 
   async completeProcessLease(completion: ProcessLeaseCompletion): Promise<void> {
-    this.#guard(() => {
+    this.#ops.input('lease completion', () => {
       if (typeof completion !== 'object' || completion === null) {
-        throw PluginError.session('a lease completion must be an object');
+        throw PluginError.invalidInput('a lease completion must be an object');
       }
       checkProcessId(completion.process_id);
       refuseMalformed(completion.lease_token, 'lease token', true);
-      writeTransaction(this.#conn, () =>
-        this.#leases.release({ process_id: completion.process_id, lease_token: completion.lease_token }),
-      );
     });
-  }
-
-  // -------------------------------------------------------------------------
-
-  /** Runs a synchronous body; driver and other non-contract errors become `PluginError.session`. */
-  #guard<T>(body: () => T): T {
-    if (this.#closed) throw closedError();
-    try {
-      return body();
-    } catch (error) {
-      if (error instanceof PluginError) throw error;
-      throw PluginError.session(error instanceof Error ? error.message : String(error), error);
-    }
+    await this.#ops.write(() =>
+      this.#leases.release({ process_id: completion.process_id, lease_token: completion.lease_token }),
+    );
   }
 }
 
+/** `PluginError` `session` for everything; bad input, lock waits and failed persistence carry their `condition`. */
+const REGISTRY_ERRORS = pluginErrorFamily('process registry is closed');
+
 function closedError(): PluginError {
-  return PluginError.session('process registry is closed');
+  return REGISTRY_ERRORS.closed() as PluginError;
 }
 
 function isWellFormedId(value: unknown): value is string {
@@ -449,13 +454,21 @@ function isWellFormedId(value: unknown): value is string {
 
 /** Process ids may be empty here (an empty id is simply unknown), but must be well-formed strings. */
 function checkProcessId(processId: unknown): asserts processId is string {
-  if (typeof processId !== 'string') throw PluginError.session('process id must be a string');
+  if (typeof processId !== 'string') throw PluginError.invalidInput('process id must be a string');
   refuseMalformed(processId, 'process id', true);
+}
+
+function checkSignal(signal: unknown): void {
+  if (signal === undefined) return;
+  const candidate = signal as Partial<AbortSignal> | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.throwIfAborted !== 'function' || typeof candidate.addEventListener !== 'function') {
+    throw PluginError.invalidInput('signal must be an AbortSignal');
+  }
 }
 
 function checkSequence(value: unknown, what: string): asserts value is U64 {
   const problem = u64Problem(value, what);
-  if (problem !== null) throw PluginError.session(problem);
+  if (problem !== null) throw PluginError.invalidInput(problem);
 }
 
 /**
@@ -474,7 +487,7 @@ function checkScope(scope: ProcessScope, what: string, readOnly = false): Proces
 }
 
 function checkLease(lease: ProcessLease): ProcessLease {
-  if (typeof lease !== 'object' || lease === null) throw PluginError.session('a process lease must be an object');
+  if (typeof lease !== 'object' || lease === null) throw PluginError.invalidInput('a process lease must be an object');
   checkProcessId(lease.process_id);
   refuseMalformed(lease.lease_token, 'lease token', true);
   refuseMalformed(lease.owner_id, 'lease owner id', true);

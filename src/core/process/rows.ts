@@ -149,7 +149,8 @@ export class ProcessRows {
   save(record: ProcessRecord): void {
     const json = JSON.stringify(record);
     this.#conn.run(UPDATE_RECORD, [record.updated_at_ms, record.status.state, json, record.id]);
-    this.#remember(record);
+    // The cache keeps its own copy: `record` goes back to the caller, who may mutate it.
+    this.#remember(JSON.parse(json) as ProcessRecord);
   }
 
   listRunning(): ProcessRecord[] {

@@ -1,5 +1,5 @@
 /** `cancelQueuedWorkBatch`: remove a batch nobody holds, and hand it back. */
-import { rollback, writeTransaction } from '../driver/transaction.ts';
+import { rollback, writeAttempt } from '../driver/transaction.ts';
 import { readClock, type QueueContext } from './context.ts';
 import { selectUnclaimedRow } from './rows.ts';
 import type { QueuedWorkBatch } from './types.ts';
@@ -14,7 +14,7 @@ const DELETE_BATCH = 'DELETE FROM queued_work_batches WHERE batch_id = ?';
  */
 export function cancelBatch(ctx: QueueContext, sessionId: string, batchId: string): QueuedWorkBatch | null {
   const { conn } = ctx;
-  return writeTransaction(conn, () => {
+  return writeAttempt(conn, () => {
     const row = selectUnclaimedRow(conn, sessionId, batchId, readClock(ctx));
     if (row === undefined) return rollback(null);
     const batch = ctx.reader.batch(row);

@@ -3,7 +3,7 @@
  * already stored under the draft's `(session_id, source_key)` or inserts a
  * new batch and its items.
  */
-import { writeTransaction } from '../driver/transaction.ts';
+import { writeAttempt } from '../driver/transaction.ts';
 import { StoreError } from '../errors.ts';
 import { decodePayload } from './codec.ts';
 import { readClock, type QueueContext } from './context.ts';
@@ -18,7 +18,7 @@ const INSERT_ITEM = 'INSERT INTO queued_work_items (batch_id, item_index, item_i
 
 export function enqueue(ctx: QueueContext, draft: DraftRow): QueuedWorkBatch {
   const { conn } = ctx;
-  return writeTransaction(conn, () => {
+  return writeAttempt(conn, () => {
     // Idempotency holds only while the batch exists: once completed or
     // cancelled, the same source key enqueues anew. The replay's payload is
     // ignored; the stored original is returned.

@@ -1,12 +1,11 @@
 /**
- * Checks on what callers hand to the queue methods. Bad input is refused with
- * `StoreError` `Backend` (the contract's error for values that cannot be
- * stored, `contract-session.md` §0.2) before any database work, so it changes
- * nothing.
+ * Checks on what callers hand to the queue methods. They throw `ShapeError`
+ * naming the offending value; `QueuedWork` runs them through its operations'
+ * `input()`, so bad input is `StoreError` `InvalidInput` (spec decision 19)
+ * before any database work, and changes nothing.
  */
-import { StoreError } from '../errors.ts';
 import { isJsonObject } from '../model/json.ts';
-import { identifierProblem, u64Problem } from '../validation.ts';
+import { identifierProblem, ShapeError, u64Problem } from '../validation.ts';
 import { encodeMergeKey, encodePayload, mergeKeyFromValue, parseDeliveryPolicy, parseSlotPolicy, payloadFromValue } from './codec.ts';
 import {
   CLAIM_BOUNDARIES,
@@ -28,35 +27,32 @@ export interface DraftRow {
 
 export function requireIdentifier(value: unknown, what: string): string {
   const problem = identifierProblem(value, what);
-  if (problem !== null) throw StoreError.backend(problem);
+  if (problem !== null) throw new ShapeError(problem, what);
   return value as string;
 }
 
 export function requireU64(value: unknown, what: string): number {
   const problem = u64Problem(value, what);
-  if (problem !== null) throw StoreError.backend(problem);
+  if (problem !== null) throw new ShapeError(problem, what);
   return value as number;
 }
 
 export function requireBoundary(value: unknown): QueuedWorkClaimBoundary {
   if (CLAIM_BOUNDARIES.includes(value as QueuedWorkClaimBoundary)) return value as QueuedWorkClaimBoundary;
-  throw StoreError.backend(`claim boundary must be "active_turn_checkpoint" or "idle" (got ${String(value)})`);
+  throw new ShapeError(`claim boundary must be "active_turn_checkpoint" or "idle" (got ${String(value)})`, 'boundary');
 }
 
 export function requireBatchIds(value: unknown): readonly string[] {
-  if (!Array.isArray(value)) throw StoreError.backend('batchIds must be an array of batch ids');
+  if (!Array.isArray(value)) throw new ShapeError('batchIds must be an array of batch ids', 'batchIds');
   value.forEach((id, index) => requireIdentifier(id, `batchIds[${index}]`));
   return value as readonly string[];
 }
 
-/**
- * Checks a draft and puts it in row form. Throws `Backend`, or a `ShapeError`
- * for a malformed merge key or payload (the component reports it as `Backend`).
- */
+/** Checks a draft and puts it in row form. Throws `ShapeError`. */
 export function draftRow(draft: QueuedWorkBatchDraft): DraftRow {
-  if (!isJsonObject(draft)) throw StoreError.backend('a queued-work draft must be an object');
+  if (!isJsonObject(draft)) throw new ShapeError('a queued-work draft must be an object', 'draft');
   const sourceKey = draft.source_key == null ? null : requireIdentifier(draft.source_key, 'source_key');
-  if (!Array.isArray(draft.payloads)) throw StoreError.backend('payloads must be an array');
+  if (!Array.isArray(draft.payloads)) throw new ShapeError('payloads must be an array', 'payloads');
   return {
     session_id: requireIdentifier(draft.session_id, 'session_id'),
     source_key: sourceKey,
@@ -76,13 +72,13 @@ export function draftRow(draft: QueuedWorkBatchDraft): DraftRow {
  * not matched by the database.
  */
 export function requireClaim(claim: QueuedWorkClaim): QueuedWorkClaim {
-  if (!isJsonObject(claim)) throw StoreError.backend('a queued-work claim must be an object');
+  if (!isJsonObject(claim)) throw new ShapeError('a queued-work claim must be an object', 'claim');
   requireIdentifier(claim.session_id, 'claim.session_id');
   requireIdentifier(claim.claim_id, 'claim.claim_id');
   requireIdentifier(claim.lease_token, 'claim.lease_token');
-  if (!Array.isArray(claim.batches)) throw StoreError.backend('claim.batches must be an array');
+  if (!Array.isArray(claim.batches)) throw new ShapeError('claim.batches must be an array', 'claim.batches');
   claim.batches.forEach((batch, index) => {
-    if (!isJsonObject(batch)) throw StoreError.backend(`claim.batches[${index}] must be a batch`);
+    if (!isJsonObject(batch)) throw new ShapeError(`claim.batches[${index}] must be a batch`, `claim.batches[${index}]`);
     requireIdentifier(batch.batch_id, `claim.batches[${index}].batch_id`);
   });
   return claim;

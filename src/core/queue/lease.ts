@@ -3,7 +3,7 @@
  * claim_id, claim_token)`: the lease token is the guard, fencing tokens are
  * not checked (`contract-session.md` §2.5).
  */
-import { writeTransaction } from '../driver/transaction.ts';
+import { writeAttempt } from '../driver/transaction.ts';
 import { StoreError } from '../errors.ts';
 import { saturatingAdd } from '../validation.ts';
 import { readClock, type QueueContext } from './context.ts';
@@ -24,7 +24,7 @@ const ABANDON = `UPDATE queued_work_batches
  */
 export function renewClaim(ctx: QueueContext, claim: QueuedWorkClaim, leaseTtlMs: number): QueuedWorkClaim {
   const { conn } = ctx;
-  return writeTransaction(conn, () => {
+  return writeAttempt(conn, () => {
     const now = readClock(ctx);
     const held = selectHeldBatchIds(conn, claim.session_id, claim.claim_id, claim.lease_token);
     const listed = claim.batches.map((batch) => batch.batch_id);
@@ -39,7 +39,7 @@ export function renewClaim(ctx: QueueContext, claim: QueuedWorkClaim, leaseTtlMs
 
 /** Releases the claim's rows (their fencing counters stay); a stale claim is a no-op. */
 export function abandonClaim(ctx: QueueContext, claim: QueuedWorkClaim): void {
-  writeTransaction(ctx.conn, () => {
+  writeAttempt(ctx.conn, () => {
     ctx.conn.run(ABANDON, [claim.session_id, claim.claim_id, claim.lease_token]);
   });
 }

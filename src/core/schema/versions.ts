@@ -6,7 +6,7 @@
  * Setup runs inside `BEGIN IMMEDIATE`, so concurrent first opens serialize on
  * the busy timeout: exactly one creates the tables, the others find the row.
  */
-import { writeTransaction } from '../driver/transaction.ts';
+import { retryWhileBusy, writeAttempt } from '../driver/transaction.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import { SchemaVersionError } from '../errors.ts';
 
@@ -34,12 +34,21 @@ const VERSION_TABLE_DDL =
  * version is still refused.
  */
 export function ensureComponentSchema(conn: SqliteConnection, schema: ComponentSchema): void {
+  retryWhileBusy(conn, () => ensureComponentSchemaAttempt(conn, schema));
+}
+
+/**
+ * One attempt of {@link ensureComponentSchema} (a lock held elsewhere fails it
+ * fast with `SqliteBusyError`); components run it through the operation
+ * runner, which retries asynchronously.
+ */
+export function ensureComponentSchemaAttempt(conn: SqliteConnection, schema: ComponentSchema): void {
   if (conn.info.readOnly) {
     const found = readVersion(conn, schema.component);
     if (found !== undefined && found !== schema.version) throw refusal(schema, found);
     return;
   }
-  writeTransaction(conn, () => {
+  writeAttempt(conn, () => {
     conn.exec(VERSION_TABLE_DDL);
     const found = readVersion(conn, schema.component);
     if (found === undefined) {

@@ -14,7 +14,7 @@ import { decodeMsgpack, encodeMsgpackTransient } from '../codec/msgpack.ts';
 import type { StoreContext } from './context.ts';
 import { decodePluginSnapshot, decodeSessionCheckpoint, decodeToolState, encodeSessionCheckpoint } from './codecs.ts';
 import type { HydratedSessionCheckpoint, SessionCheckpoint, StoredSessionCheckpoint } from './records.ts';
-import { expectBytes, messageOf } from './shape.ts';
+import { expectBytes, messageOf } from '../shape.ts';
 
 const TOOL_STATE = BlobDescriptors.toolStateSnapshot();
 const PLUGIN_SNAPSHOT = BlobDescriptors.pluginSessionSnapshot();

@@ -4,11 +4,6 @@
  * write the reference's key order and skip rules. Decoders serve both sides:
  * checking caller input before a write, and parsing rows read back.
  */
-import {
-  BLOB_STORAGE_HINTS,
-  PERSISTED_ARTIFACT_KINDS,
-  type BlobArtifactDescriptor,
-} from '../blobs/descriptor.ts';
 import type { SessionReadScope } from '../errors.ts';
 import type { JsonValue } from '../model/json.ts';
 import { identifierProblem } from '../validation.ts';
@@ -53,7 +48,7 @@ import {
   optionalString,
   optionalU64,
   type Fields,
-} from './shape.ts';
+} from '../shape.ts';
 
 // ---- runtime values -------------------------------------------------------
 
@@ -63,13 +58,13 @@ export function decodeModelSpec(value: unknown, path: string): ModelSpec {
   const limits = expectObject(record.limits, `${path}.limits`);
   onlyKeys(limits, ['context_window_tokens', 'output_token_capacity'], `${path}.limits`);
   const contextWindow = expectU64(limits.context_window_tokens, `${path}.limits.context_window_tokens`);
-  if (contextWindow < 1) throw new ShapeError(`${path}.limits.context_window_tokens must be at least 1`);
+  if (contextWindow < 1) throw new ShapeError(`${path}.limits.context_window_tokens must be at least 1`, `${path}.limits.context_window_tokens`);
   const spec: ModelSpec = { id: expectString(record.id, `${path}.id`), limits: { context_window_tokens: contextWindow } };
   const variant = optionalString(record.variant, `${path}.variant`);
   if (variant !== undefined) spec.variant = variant;
   const capacity = optionalU64(limits.output_token_capacity, `${path}.limits.output_token_capacity`);
   if (capacity !== undefined) {
-    if (capacity < 1) throw new ShapeError(`${path}.limits.output_token_capacity must be at least 1`);
+    if (capacity < 1) throw new ShapeError(`${path}.limits.output_token_capacity must be at least 1`, `${path}.limits.output_token_capacity`);
     spec.limits.output_token_capacity = capacity;
   }
   return spec;
@@ -157,7 +152,7 @@ export function decodeRelation(value: unknown, path: string): SessionRelation {
     }
     return relation;
   }
-  throw new ShapeError(`${path}.kind must be "root" or "child"`);
+  throw new ShapeError(`${path}.kind must be "root" or "child"`, `${path}.kind`);
 }
 
 /**
@@ -173,8 +168,9 @@ export function decodeAgentFrame(value: unknown, path: string): AgentFrameRecord
   return { ...record, execution_state_snapshot: expectBytes(snapshot, `${path}.execution_state_snapshot`) } as AgentFrameRecord;
 }
 
+/** Absent is serde's default (`[]`); `null` is not a list and is refused, never coerced. */
 export function decodeAgentFrames(value: unknown, path: string): AgentFrameRecord[] {
-  if (value === undefined || value === null) return [];
+  if (value === undefined) return [];
   const frames = expectArray(value, path);
   let changed = false;
   const out = frames.map((frame, i) => {
@@ -195,15 +191,15 @@ export function decodeNode(value: unknown, path: string): SessionNodeRecord {
     expectObject(record.event, `${path}.event`);
   } else if (record.kind === 'plugin') {
     expectString(record.plugin_type, `${path}.plugin_type`);
-    if (record.body === undefined) throw new ShapeError(`${path}.body is missing`);
+    if (record.body === undefined) throw new ShapeError(`${path}.body is missing`, `${path}.body`);
   } else {
-    throw new ShapeError(`${path}.kind must be "event" or "plugin"`);
+    throw new ShapeError(`${path}.kind must be "event" or "plugin"`, `${path}.kind`);
   }
   return record as SessionNodeRecord;
 }
 
 export function decodeNodes(value: unknown, path: string): SessionNodeRecord[] {
-  const nodes = value === undefined || value === null ? [] : expectArray(value, path);
+  const nodes = value === undefined ? [] : expectArray(value, path);
   for (let i = 0; i < nodes.length; i++) decodeNode(nodes[i], `${path}[${i}]`);
   return nodes as SessionNodeRecord[];
 }
@@ -356,7 +352,7 @@ export function encodeCommitResult(result: RuntimeCommitResult): Fields {
 export function decodeGraphDelta(value: unknown, path: string): GraphCommitDelta {
   const record = expectObject(value, path);
   const keys = Object.keys(record).filter((key) => record[key] !== undefined);
-  if (keys.length !== 1) throw new ShapeError(`${path} must have exactly one of Unchanged, Append, ReplaceFull`);
+  if (keys.length !== 1) throw new ShapeError(`${path} must have exactly one of Unchanged, Append, ReplaceFull`, path);
   if (record.Unchanged !== undefined) {
     const inner = expectObject(record.Unchanged, `${path}.Unchanged`);
     return { Unchanged: { leaf_node_id: optionalId(inner.leaf_node_id, `${path}.Unchanged.leaf_node_id`) ?? null } };
@@ -371,7 +367,7 @@ export function decodeGraphDelta(value: unknown, path: string): GraphCommitDelta
     };
   }
   if (record.ReplaceFull !== undefined) return { ReplaceFull: decodeGraphData(record.ReplaceFull, `${path}.ReplaceFull`) };
-  throw new ShapeError(`${path} must have exactly one of Unchanged, Append, ReplaceFull`);
+  throw new ShapeError(`${path} must have exactly one of Unchanged, Append, ReplaceFull`, path);
 }
 
 function decodeStamp(value: unknown, path: string): RuntimeTurnCommitStamp {
@@ -400,9 +396,10 @@ function decodeCompletion(value: unknown, path: string): QueuedWorkCompletion {
  */
 export function decodeRuntimeCommit(value: unknown): RuntimeCommit {
   const record = expectObject(value, 'commit');
+  // Absent lists take serde's default (`[]`); `null` is refused, never coerced.
   const list = <T>(field: string, decode: (v: unknown, p: string) => T): T[] => {
     const v = record[field];
-    return v === undefined || v === null ? [] : expectArray(v, `commit.${field}`).map((item, i) => decode(item, `commit.${field}[${i}]`));
+    return v === undefined ? [] : expectArray(v, `commit.${field}`).map((item, i) => decode(item, `commit.${field}[${i}]`));
   };
   const expected = record.expected_head_revision;
   return {
@@ -410,7 +407,8 @@ export function decodeRuntimeCommit(value: unknown): RuntimeCommit {
     expected_head_revision: expected === undefined || expected === null ? null : expectU64(expected, 'commit.expected_head_revision'),
     config: decodeConfig(record.config, 'commit.config'),
     agent_frames: decodeAgentFrames(record.agent_frames, 'commit.agent_frames'),
-    current_agent_frame_id: optionalString(record.current_agent_frame_id, 'commit.current_agent_frame_id') ?? '',
+    current_agent_frame_id:
+      record.current_agent_frame_id === undefined ? '' : expectString(record.current_agent_frame_id, 'commit.current_agent_frame_id'),
     graph: decodeGraphDelta(record.graph, 'commit.graph'),
     checkpoint: decodeHydratedCheckpoint(record.checkpoint, 'commit.checkpoint'),
     usage_deltas: list('usage_deltas', decodeLedgerEntry),
@@ -468,20 +466,4 @@ export function isReadScope(value: unknown): value is SessionReadScope {
   if (scope.kind !== 'ActivePath') return false;
   const leaf = scope.leaf_node_id;
   return leaf === null || leaf === undefined || identifierProblem(leaf, 'leaf') === null;
-}
-
-export function decodeDescriptor(value: unknown, path: string): BlobArtifactDescriptor {
-  const record = expectObject(value, path);
-  if (typeof record.kind !== 'string' || !(PERSISTED_ARTIFACT_KINDS as readonly string[]).includes(record.kind)) {
-    throw new ShapeError(`${path}.kind must be one of ${PERSISTED_ARTIFACT_KINDS.join(', ')}`);
-  }
-  const hints = record.hints === undefined || record.hints === null ? [] : expectArray(record.hints, `${path}.hints`);
-  for (const hint of hints) {
-    if (!(BLOB_STORAGE_HINTS as readonly unknown[]).includes(hint)) {
-      throw new ShapeError(`${path}.hints must hold only ${BLOB_STORAGE_HINTS.join(', ')}`);
-    }
-  }
-  const descriptor: BlobArtifactDescriptor = { kind: record.kind as BlobArtifactDescriptor['kind'] };
-  if (hints.length > 0) descriptor.hints = hints as BlobArtifactDescriptor['hints'];
-  return descriptor;
 }

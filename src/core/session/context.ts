@@ -8,6 +8,7 @@
 import type { BlobIo } from '../blobs/blob-table.ts';
 import type { BuiltinBlobProfile } from '../blobs/profile.ts';
 import type { Codecs } from '../codec/codecs.ts';
+import type { ComponentOperations } from '../driver/operations.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import type { Clock, Logger } from '../logger.ts';
 
@@ -15,6 +16,9 @@ export interface StoreContext extends BlobIo {
   readonly conn: SqliteConnection;
   readonly codecs: Codecs;
   readonly logger: Logger;
+  /** Read inside the transaction that uses it (after the write lock is taken), through `readStoreClock`. */
   readonly clock: Clock;
   readonly profile: BuiltinBlobProfile;
+  /** How every method runs: closed check, input check, lock-wait retry, durability, `StoreError`. */
+  readonly ops: ComponentOperations;
 }

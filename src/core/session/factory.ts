@@ -10,7 +10,7 @@ import { decodeModelSpec, decodeRelation } from './codecs.ts';
 import type { ModelSpec, SessionRelation } from './model.ts';
 import type { RuntimePersistence, SessionPersistence } from './persistence.ts';
 import type { SessionMeta } from './records.ts';
-import { expectId, expectObject, expectString, messageOf } from './shape.ts';
+import { expectId, expectObject, expectString, messageOf } from '../shape.ts';
 
 export interface SessionStoreCreateRequest {
   session_id: string;

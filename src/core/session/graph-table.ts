@@ -11,7 +11,7 @@ import { StoreError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeNode } from './codecs.ts';
 import type { SessionNodeRecord } from './model.ts';
-import { messageOf } from './shape.ts';
+import { messageOf } from '../shape.ts';
 
 /**
  * The longest active path a read returns. The walk also stops on a parent

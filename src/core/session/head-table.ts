@@ -7,7 +7,7 @@ import type { SqliteConnection } from '../driver/types.ts';
 import { StoreError } from '../errors.ts';
 import { decodeHeadMeta, encodeHeadMeta } from './codecs.ts';
 import type { SessionHeadMeta } from './records.ts';
-import { messageOf } from './shape.ts';
+import { messageOf } from '../shape.ts';
 
 const SELECT_HEAD = 'SELECT head_json, head_revision FROM session_head WHERE singleton = 1';
 const UPSERT_HEAD =

@@ -20,6 +20,14 @@ CREATE TABLE IF NOT EXISTS blobs (
   content BLOB NOT NULL
 );
 
+-- Blobs written on their own (putBlob, putCheckpoint…) that no commit references yet:
+-- GC keeps them for a grace period (src/core/blobs/pins.ts). Added within schema
+-- version 3: CREATE IF NOT EXISTS adds it to a database of this version on open.
+CREATE TABLE IF NOT EXISTS blob_pins (
+  hash TEXT PRIMARY KEY,
+  pinned_at_ms INTEGER NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS session_head (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
   session_id TEXT NOT NULL DEFAULT 'root',
@@ -122,6 +130,7 @@ export const SESSION_SCHEMA: ComponentSchema = Object.freeze({
   version: SESSION_SCHEMA_VERSION,
   tables: [
     'blobs',
+    'blob_pins',
     'session_head',
     'graph_nodes',
     'usage_deltas',

@@ -1,136 +1,105 @@
 /**
- * `Store`: the session store over any driver connection. One database holds
- * one session head (bound by the first commit); queued work and the
- * attachment manifest are partitioned by session id.
+ * `Store`: the session store over any driver connection — a composition of
+ * the engines that share its connection and options:
  *
- * Every method does its database work synchronously inside one transaction
- * (`writeTransaction` for writes, `readTransaction` for multi-statement
- * reads) and reports failures as typed errors: `StoreError` for the session
- * contract, `ArtifactStoreError` for lashlang artifacts, `SchemaVersionError`
- * from `open`. Bad input is refused before anything is written.
+ * | part | module |
+ * |---|---|
+ * | head, graph, commit, meta, tombstones, checkpoints | `session-engine.ts` |
+ * | host API: raw head and graph, usage, picker info, head copy | `host-api.ts` |
+ * | blobs on their own (pinned against GC) | `../blobs/blob-engine.ts` |
+ * | GC and auto-GC | `gc.ts` |
+ * | queued work | `../queue/queued-work.ts` |
+ * | attachment manifest | `../attachments/manifest.ts` |
+ * | lashlang artifacts | `../artifacts/lashlang.ts` |
+ *
+ * One database holds one session head (bound by the first commit); queued
+ * work and the attachment manifest are partitioned by session id. Every
+ * method runs through the store's operations (`../driver/operations.ts`):
+ * bad input is `InvalidInput` before anything is written, lock waits are
+ * retried asynchronously up to the connection's `busyTimeoutMs` (then
+ * `Busy`), writes resolve once durable (else `NotPersisted`), and every
+ * failure is a `StoreError` (`ArtifactStoreError` for artifacts,
+ * `SchemaVersionError` from `open`).
  */
-import {
-  deleteAttachmentEntry,
-  insertAttachmentIntent,
-  selectUncommittedAttachments,
-  stampAttachmentsCommitted,
-  type AttachmentId,
-  type AttachmentIntent,
-  type AttachmentManifestEntry,
-} from '../attachments/manifest.ts';
-import {
-  insertModuleArtifact,
-  moduleArtifactToStoreBytes,
-  moduleRefProblem,
-  readModuleArtifact,
-  type LashlangArtifactStore,
-  type ModuleArtifact,
-  type ModuleRef,
-} from '../artifacts/lashlang.ts';
-import { insertArtifactBlob, insertRawBlob, lookupBlob, readBlob, type BlobRef } from '../blobs/blob-table.ts';
-import type { BlobArtifactDescriptor } from '../blobs/descriptor.ts';
+import { AttachmentManifestEngine, type AttachmentManifest } from '../attachments/manifest.ts';
+import { ArtifactEngine, type LashlangArtifactStore } from '../artifacts/lashlang.ts';
+import { BlobEngine } from '../blobs/blob-engine.ts';
 import { portableCodecs } from '../codec/codecs.ts';
-import { decodeMsgpack, encodeMsgpack } from '../codec/msgpack.ts';
-import { utf8Decode } from '../codec/utf8.ts';
-import { readTransaction, rollback, writeTransaction } from '../driver/transaction.ts';
+import { ComponentOperations } from '../driver/operations.ts';
+import { OperationRunner } from '../driver/runner.ts';
+import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
-import { ArtifactStoreError, SchemaVersionError, StoreError, type SessionReadScope } from '../errors.ts';
+import { InvalidInputError, SchemaVersionError, StoreError, storeErrorFamily } from '../errors.ts';
 import { QueuedWork } from '../queue/queued-work.ts';
-import type { QueuedWorkBatch, QueuedWorkClaim } from '../queue/types.ts';
-import { ensureComponentSchema } from '../schema/versions.ts';
-import { hydrateCheckpoint, lookupManifest, storeCheckpoint } from './checkpoints.ts';
-import {
-  checkHeadMetaInput,
-  decodeDescriptor,
-  decodeGraphData,
-  decodeHydratedCheckpoint,
-  decodeLedgerEntry,
-  decodeNodes,
-  decodeRuntimeCommit,
-  decodeSessionHeadInput,
-  decodeSessionMetaInput,
-  isReadScope,
-} from './codecs.ts';
-import { applyRuntimeCommit, prepareRuntimeCommit } from './commit.ts';
+import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
 import type { StoreContext } from './context.ts';
-import { collectGarbage } from './gc.ts';
-import { SessionGraph } from './graph.ts';
-import {
-  deleteTombstoned,
-  insertNodes,
-  loadActivePathNodes,
-  loadLiveNode,
-  loadLiveNodes,
-  replaceAllNodes,
-  tombstoneNodeIds,
-} from './graph-table.ts';
-import { readHeadMeta, updateHeadNodeCount, writeHeadMeta } from './head-table.ts';
-import { readSessionMeta, writeSessionMeta } from './meta-table.ts';
-import type { SessionNodeRecord, TokenLedgerEntry } from './model.ts';
+import { AutoGc, collectGarbage } from './gc.ts';
+import { SessionHostApi } from './host-api.ts';
 import { resolveStoreOptions, type StoreOptions } from './options.ts';
 import type { QueueMethodName, RuntimePersistence } from './persistence.ts';
-import type {
-  GcReport,
-  HydratedSessionCheckpoint,
-  PersistedSessionRead,
-  RuntimeCommit,
-  RuntimeCommitResult,
-  SessionHead,
-  SessionHeadMeta,
-  SessionMeta,
-  SessionPickerInfo,
-  StoredSessionCheckpoint,
-  VacuumReport,
-} from './records.ts';
+import type { GcReport } from './records.ts';
 import { SESSION_SCHEMA } from './schema.ts';
-import { expectArray, expectId, expectObject, expectString, expectU64, messageOf } from './shape.ts';
-import { loadUsageDeltas, insertUsageDeltas, mergeTokenLedger } from './usage-table.ts';
+import { SessionEngine } from './session-engine.ts';
 
-/** The parameters of a queue method of `RuntimePersistence`. */
-type QueueArgs<M extends QueueMethodName> = Parameters<RuntimePersistence[M]>;
+/** The parameters of a method of `T`. */
+type Args<T, M extends keyof T> = T[M] extends (...args: infer A) => unknown ? A : never;
+type Returns<T, M extends keyof T> = T[M] extends (...args: never[]) => infer R ? R : never;
 
-export class Store implements RuntimePersistence, LashlangArtifactStore {
+type Session = SessionEngine;
+type Host = SessionHostApi;
+type Blobs = BlobEngine;
+type Manifest = AttachmentManifestEngine;
+type Artifacts = ArtifactEngine;
+type Queue = Pick<RuntimePersistence, QueueMethodName>;
+
+export class Store implements RuntimePersistence, AttachmentManifest, LashlangArtifactStore {
   readonly #ctx: StoreContext;
-  /** The queue methods are delegated to this component (`src/core/queue/`). */
+  readonly #session: SessionEngine;
+  readonly #host: SessionHostApi;
+  readonly #blobs: BlobEngine;
+  readonly #manifest: AttachmentManifestEngine;
+  readonly #artifacts: ArtifactEngine;
   readonly #queue: QueuedWork;
-  readonly #autoGcEvery: number | null;
-  /** Successful commits since open: the auto-GC cadence (per instance, like the reference). */
-  #commitCount = 0;
-  /** Artifacts put or read through this instance (frozen; per instance). */
-  readonly #artifacts = new Map<ModuleRef, ModuleArtifact>();
+  readonly #autoGc: AutoGc;
+  readonly #blobGraceMs: number;
   #closed = false;
 
-  /**
-   * Use {@link Store.open}. Components that share the connection (queued
-   * work) are built here from the same context.
-   */
-  private constructor(ctx: StoreContext, autoGcEvery: number | null) {
-    this.#ctx = ctx;
-    this.#autoGcEvery = autoGcEvery;
-    this.#queue = new QueuedWork(ctx.conn, { clock: ctx.clock, codecs: ctx.codecs, logger: ctx.logger });
+  private constructor(ctx: Omit<StoreContext, 'ops'>, autoGcEvery: number | null, blobGraceMs: number) {
+    const ops = new ComponentOperations(new OperationRunner(ctx.conn), storeErrorFamily, () => this.#closed);
+    this.#ctx = Object.freeze({ ...ctx, ops });
+    this.#session = new SessionEngine(this.#ctx);
+    this.#host = new SessionHostApi(this.#ctx);
+    this.#blobs = new BlobEngine(this.#ctx);
+    this.#manifest = new AttachmentManifestEngine(this.#ctx);
+    this.#artifacts = new ArtifactEngine(this.#ctx);
+    this.#queue = new QueuedWork(ctx.conn, { clock: ctx.clock, codecs: ctx.codecs, logger: ctx.logger }, ops);
+    this.#autoGc = new AutoGc(this.#ctx, autoGcEvery, blobGraceMs);
+    this.#blobGraceMs = blobGraceMs;
   }
 
   /**
    * Opens the session store on a connection: creates the schema in an empty
    * database, checks its version otherwise (`SchemaVersionError`, nothing
    * changed). On a read-only connection nothing is written and every write is
-   * refused. The store never closes `conn`.
+   * refused. The store never closes `conn`. A value that is not a connection,
+   * or bad options, is `InvalidInputError`.
    */
   static async open(conn: SqliteConnection, options: StoreOptions = {}): Promise<Store> {
+    if (!isConnection(conn)) throw new InvalidInputError('Store.open needs a SqliteConnection (openNodeSqlite, openSqlJs, …)');
     const resolved = resolveStoreOptions(options, conn.info);
     try {
-      ensureComponentSchema(conn, SESSION_SCHEMA);
+      await new OperationRunner(conn).attempt(() => ensureComponentSchemaAttempt(conn, SESSION_SCHEMA));
     } catch (error) {
       throw error instanceof SchemaVersionError ? error : StoreError.from(error);
     }
-    const ctx: StoreContext = Object.freeze({
+    const ctx = {
       conn,
       codecs: resolved.codecs ?? conn.codecs ?? portableCodecs,
       logger: resolved.logger,
       clock: resolved.clock,
       profile: resolved.blobProfile,
-    });
-    return new Store(ctx, resolved.autoGcEvery);
+    };
+    return new Store(ctx, resolved.autoGcEvery, resolved.blobGraceMs);
   }
 
   /** The connection's honest tier: `durable` only when commits reach stable storage. */
@@ -153,546 +122,207 @@ export class Store implements RuntimePersistence, LashlangArtifactStore {
     return this.#closed;
   }
 
-  // ---- RuntimePersistence ---------------------------------------------------
+  // ---- RuntimePersistence: session (session-engine.ts) ----------------------
 
-  async loadSession(scope: SessionReadScope): Promise<PersistedSessionRead | null> {
-    if (!isReadScope(scope)) throw new StoreError({ kind: 'UnsupportedReadScope', scope });
-    return this.#sync(() => {
-      const { conn, logger } = this.#ctx;
-      return readTransaction(conn, () => {
-        const meta = readHeadMeta(conn);
-        if (meta === null) return null;
-        const persistedLeaf = meta.leaf_node_id ?? null;
-        let leaf = persistedLeaf;
-        let nodes: SessionNodeRecord[];
-        if (scope.kind === 'FullGraph') {
-          nodes = loadLiveNodes(conn, logger);
-        } else {
-          leaf = scope.leaf_node_id ?? persistedLeaf;
-          nodes = leaf === null ? [] : loadActivePathNodes(conn, logger, leaf);
-        }
-        const checkpointRef = meta.checkpoint_ref ?? null;
-        return {
-          session_id: meta.session_id,
-          head_revision: meta.head_revision,
-          config: meta.config,
-          agent_frames: meta.agent_frames,
-          current_agent_frame_id: meta.current_agent_frame_id ?? '',
-          graph: new SessionGraph(nodes, leaf),
-          checkpoint_ref: checkpointRef,
-          checkpoint: checkpointRef === null ? null : hydrateCheckpoint(this.#ctx, checkpointRef),
-          token_ledger: mergeTokenLedger(loadUsageDeltas(conn)),
-        };
-      });
-    });
+  loadSession(...args: Args<Session, 'loadSession'>): Returns<Session, 'loadSession'> {
+    return this.#session.loadSession(...args);
   }
 
-  async loadNode(nodeId: string): Promise<SessionNodeRecord | null> {
-    return this.#sync(() => {
-      this.#input('node id', () => expectId(nodeId, 'nodeId'));
-      return loadLiveNode(this.#ctx.conn, this.#ctx.logger, nodeId);
-    });
+  loadNode(...args: Args<Session, 'loadNode'>): Returns<Session, 'loadNode'> {
+    return this.#session.loadNode(...args);
   }
 
   /**
-   * Commits a state change atomically (`contract-session.md` §2.4.1). Throws
-   * `SessionBindingMismatch`, `RuntimeTurnCommitConflict`,
-   * `HeadRevisionConflict`, `QueuedWorkClaimExpired` or `Backend`; on any
-   * error nothing is written. A retry with the same turn stamp returns the
-   * first result.
+   * Commits a state change atomically (`contract-session.md` §2.4.1); see
+   * `SessionEngine.commitRuntimeState`. Auto-GC, when due, runs after the
+   * commit's transaction, and its failure is only logged.
    */
-  async commitRuntimeState(commit: RuntimeCommit): Promise<RuntimeCommitResult> {
-    const result = this.#sync(() => {
-      const prepared = this.#input('commit', () => prepareRuntimeCommit(this.#ctx, decodeRuntimeCommit(commit)));
-      return writeTransaction(this.#ctx.conn, () => applyRuntimeCommit(this.#ctx, prepared, this.#ctx.clock()));
-    });
-    this.#maybeAutoGc();
+  async commitRuntimeState(...args: Args<Session, 'commitRuntimeState'>): Returns<Session, 'commitRuntimeState'> {
+    const result = await this.#session.commitRuntimeState(...args);
+    await this.#autoGc.afterCommit();
     return result;
   }
 
-  async saveSessionMeta(meta: SessionMeta): Promise<void> {
-    this.#sync(() => {
-      const checked = this.#input('session meta', () => decodeSessionMetaInput(meta));
-      writeTransaction(this.#ctx.conn, () => writeSessionMeta(this.#ctx.conn, checked));
-    });
+  saveSessionMeta(...args: Args<Session, 'saveSessionMeta'>): Returns<Session, 'saveSessionMeta'> {
+    return this.#session.saveSessionMeta(...args);
+  }
+
+  saveSessionMetaIfAbsent(...args: Args<Session, 'saveSessionMetaIfAbsent'>): Returns<Session, 'saveSessionMetaIfAbsent'> {
+    return this.#session.saveSessionMetaIfAbsent(...args);
+  }
+
+  loadSessionMeta(): Returns<Session, 'loadSessionMeta'> {
+    return this.#session.loadSessionMeta();
+  }
+
+  tombstoneNodes(...args: Args<Session, 'tombstoneNodes'>): Returns<Session, 'tombstoneNodes'> {
+    return this.#session.tombstoneNodes(...args);
+  }
+
+  vacuum(): Returns<Session, 'vacuum'> {
+    return this.#session.vacuum();
   }
 
   /**
-   * Writes the meta only when none exists, in one transaction (so concurrent
-   * first opens keep the first writer's meta). Returns whether it wrote.
-   */
-  async saveSessionMetaIfAbsent(meta: SessionMeta): Promise<boolean> {
-    return this.#sync(() => {
-      const checked = this.#input('session meta', () => decodeSessionMetaInput(meta));
-      const { conn } = this.#ctx;
-      return writeTransaction(conn, () => {
-        if (readSessionMeta(conn) !== null) return rollback(false);
-        writeSessionMeta(conn, checked);
-        return true;
-      });
-    });
-  }
-
-  async loadSessionMeta(): Promise<SessionMeta | null> {
-    return this.#sync(() => readSessionMeta(this.#ctx.conn));
-  }
-
-  /** Hides nodes from every read until `vacuum`; unknown ids are ignored. */
-  async tombstoneNodes(ids: readonly string[]): Promise<void> {
-    this.#sync(() => {
-      const checked = this.#input('node ids', () => idList(ids, 'ids'));
-      if (checked.length === 0) return;
-      const { conn } = this.#ctx;
-      writeTransaction(conn, () => {
-        const changed = tombstoneNodeIds(conn, checked);
-        if (changed > 0) updateHeadNodeCount(conn, (count) => count - changed);
-      });
-    });
-  }
-
-  /** Deletes tombstoned nodes for good. */
-  async vacuum(): Promise<VacuumReport> {
-    return this.#sync(() => ({
-      removed_node_count: writeTransaction(this.#ctx.conn, () => deleteTombstoned(this.#ctx.conn)),
-    }));
-  }
-
-  /**
-   * Deletes every blob no live root reaches (§3.9). Throws `Backend`, and
+   * Deletes every blob no live root reaches and no pin protects (§3.9), in
+   * batches that release the write lock in between. Throws `Backend`, and
    * deletes nothing, when the head or a live manifest cannot be decoded.
    */
   async gcUnreachable(): Promise<GcReport> {
-    return this.#sync(() => writeTransaction(this.#ctx.conn, () => collectGarbage(this.#ctx)));
+    return collectGarbage(this.#ctx, this.#blobGraceMs);
   }
 
-  // ---- AttachmentManifest (synchronous) -------------------------------------
-
-  recordIntent(intent: AttachmentIntent): void {
-    this.#sync(() => {
-      const checked = this.#input('attachment intent', () => checkIntent(intent));
-      writeTransaction(this.#ctx.conn, () => insertAttachmentIntent(this.#ctx.conn, checked));
-    });
+  putCheckpoint(...args: Args<Session, 'putCheckpoint'>): Returns<Session, 'putCheckpoint'> {
+    return this.#session.putCheckpoint(...args);
   }
 
-  commitRefs(sessionId: string, attachmentIds: readonly AttachmentId[]): void {
-    this.#sync(() => {
-      const ids = this.#input('attachment ids', () => {
-        expectId(sessionId, 'sessionId');
-        return idList(attachmentIds, 'attachmentIds');
-      });
-      if (ids.length === 0) return;
-      const { conn, clock } = this.#ctx;
-      writeTransaction(conn, () => stampAttachmentsCommitted(conn, sessionId, ids, clock()));
-    });
+  getCheckpoint(...args: Args<Session, 'getCheckpoint'>): Returns<Session, 'getCheckpoint'> {
+    return this.#session.getCheckpoint(...args);
   }
 
-  listUncommitted(olderThanEpochMs: number): AttachmentManifestEntry[] {
-    return this.#sync(() => {
-      this.#input('olderThanEpochMs', () => expectU64(olderThanEpochMs, 'olderThanEpochMs'));
-      return selectUncommittedAttachments(this.#ctx.conn, this.#ctx.logger, olderThanEpochMs);
-    });
+  // ---- AttachmentManifest (synchronous; attachments/manifest.ts) -------------
+
+  recordIntent(...args: Args<Manifest, 'recordIntent'>): void {
+    this.#manifest.recordIntent(...args);
   }
 
-  forget(attachmentId: AttachmentId): void {
-    this.#sync(() => {
-      this.#input('attachment id', () => expectId(attachmentId, 'attachmentId'));
-      writeTransaction(this.#ctx.conn, () => deleteAttachmentEntry(this.#ctx.conn, attachmentId));
-    });
+  commitRefs(...args: Args<Manifest, 'commitRefs'>): void {
+    this.#manifest.commitRefs(...args);
   }
 
-  // ---- lashlang artifacts -----------------------------------------------------
-
-  /** Stores an artifact (a GC root from now on). Throws `ArtifactStoreError`. */
-  async putModuleArtifact(artifact: ModuleArtifact): Promise<void> {
-    this.#artifactGuard();
-    const bytes = moduleArtifactToStoreBytes(artifact);
-    try {
-      writeTransaction(this.#ctx.conn, () => insertModuleArtifact(this.#ctx, artifact.module_ref, bytes));
-    } catch (error) {
-      throw new ArtifactStoreError('Backend', messageOf(error), { cause: error });
-    }
-    this.#artifacts.set(artifact.module_ref, deepFreeze(JSON.parse(utf8Decode(bytes)) as ModuleArtifact));
+  listUncommitted(...args: Args<Manifest, 'listUncommitted'>): Returns<Manifest, 'listUncommitted'> {
+    return this.#manifest.listUncommitted(...args);
   }
 
-  /** The artifact, or `null` for an unknown ref. Throws `ArtifactStoreError` for corrupt or mismatched bytes. */
-  async getModuleArtifact(moduleRef: ModuleRef): Promise<ModuleArtifact | null> {
-    this.#artifactGuard();
-    const problem = moduleRefProblem(moduleRef);
-    if (problem !== null) throw new ArtifactStoreError('Backend', problem);
-    const cached = this.#artifacts.get(moduleRef);
-    if (cached !== undefined) return cached;
-    let artifact: ModuleArtifact | null;
-    try {
-      artifact = readModuleArtifact(this.#ctx, moduleRef);
-    } catch (error) {
-      throw error instanceof ArtifactStoreError ? error : new ArtifactStoreError('Backend', messageOf(error), { cause: error });
-    }
-    if (artifact === null) return null;
-    const frozen = deepFreeze(artifact);
-    this.#artifacts.set(moduleRef, frozen);
-    return frozen;
+  forget(...args: Args<Manifest, 'forget'>): void {
+    this.#manifest.forget(...args);
   }
 
-  // ---- host API (§1.11, §2.12) ----------------------------------------------
+  // ---- lashlang artifacts (artifacts/lashlang.ts) -----------------------------
 
-  /** Resume-picker info: `null` without a `session_meta` row. */
-  async loadPickerInfo(): Promise<SessionPickerInfo | null> {
-    return this.#sync(() => {
-      const { conn, logger } = this.#ctx;
-      return readTransaction(conn, () => {
-        const meta = readSessionMeta(conn);
-        if (meta === null) return null;
-        const graph = new SessionGraph(loadLiveNodes(conn, logger));
-        return {
-          session_id: meta.session_id,
-          cwd: meta.cwd,
-          relation: meta.relation,
-          first_user_message: graph.firstUserMessage(),
-          user_message_count: graph.userMessageCount(),
-        };
-      });
-    });
+  putModuleArtifact(...args: Args<Artifacts, 'putModuleArtifact'>): Returns<Artifacts, 'putModuleArtifact'> {
+    return this.#artifacts.putModuleArtifact(...args);
   }
 
-  /** Raw head write: no CAS, no binding check. */
-  async saveSessionHeadMeta(meta: SessionHeadMeta): Promise<void> {
-    this.#sync(() => {
-      const checked = this.#input('session head meta', () => checkHeadMetaInput(meta));
-      writeTransaction(this.#ctx.conn, () => writeHeadMeta(this.#ctx.conn, checked));
-    });
+  getModuleArtifact(...args: Args<Artifacts, 'getModuleArtifact'>): Returns<Artifacts, 'getModuleArtifact'> {
+    return this.#artifacts.getModuleArtifact(...args);
   }
 
-  async loadSessionHeadMeta(): Promise<SessionHeadMeta | null> {
-    return this.#sync(() => readHeadMeta(this.#ctx.conn));
+  // ---- host API (host-api.ts) ------------------------------------------------
+
+  loadPickerInfo(): Returns<Host, 'loadPickerInfo'> {
+    return this.#host.loadPickerInfo();
   }
 
-  /**
-   * Replaces the graph and writes the head meta, in one transaction (the
-   * reference used two). The given `head_revision` is written as is; usage
-   * is not written.
-   */
-  async saveSessionHead(head: SessionHead): Promise<void> {
-    this.#sync(() => {
-      const checked = this.#input('session head', () => decodeSessionHeadInput(head));
-      const { conn } = this.#ctx;
-      writeTransaction(conn, () => {
-        replaceAllNodes(conn, checked.graph.nodes);
-        writeHeadMeta(conn, headMetaOf(checked, checked.head_revision));
-      });
-    });
+  saveSessionHeadMeta(...args: Args<Host, 'saveSessionHeadMeta'>): Returns<Host, 'saveSessionHeadMeta'> {
+    return this.#host.saveSessionHeadMeta(...args);
   }
 
-  /** Head meta, the full graph (leaf from the head) and the merged ledger; `null` without a head. */
-  async loadSessionHead(): Promise<SessionHead | null> {
-    return this.#sync(() => readTransaction(this.#ctx.conn, () => this.#readHead()));
+  loadSessionHeadMeta(): Returns<Host, 'loadSessionHeadMeta'> {
+    return this.#host.loadSessionHeadMeta();
+  }
+
+  saveSessionHead(...args: Args<Host, 'saveSessionHead'>): Returns<Host, 'saveSessionHead'> {
+    return this.#host.saveSessionHead(...args);
+  }
+
+  loadSessionHead(): Returns<Host, 'loadSessionHead'> {
+    return this.#host.loadSessionHead();
   }
 
   /**
    * Copies the head of another store into this one (a fork or an export):
-   * the checkpoint manifest and every snapshot it names — the execution state
-   * too, which the reference left dangling — and the frames' execution-state
-   * blobs, then the graph and the head meta with revision 0.
+   * the checkpoint manifest and every snapshot it names, the frames'
+   * execution-state blobs, then the graph and the head meta with revision 0.
    */
   async headCopyFromStore(source: Store): Promise<void> {
-    this.#sync(() => {
-      const copy = source.#sync(() => readTransaction(source.#ctx.conn, () => source.#readHeadForCopy()));
-      if (copy === null) return;
-      const { conn } = this.#ctx;
-      writeTransaction(conn, () => {
-        for (const blob of copy.blobs) {
-          if (blob.descriptor === null) insertRawBlob(this.#ctx, blob.content);
-          else insertArtifactBlob(this.#ctx, this.#ctx.profile, blob.descriptor, blob.content);
-        }
-        replaceAllNodes(conn, copy.head.graph.nodes);
-        writeHeadMeta(conn, headMetaOf(copy.head, 0));
-      });
-    });
-  }
-
-  /** Stores bytes without an envelope; the ref is their SHA-256. */
-  async putBlob(content: Uint8Array): Promise<BlobRef> {
-    return this.#sync(() => {
-      this.#input('blob', () => checkBytes(content));
-      return writeTransaction(this.#ctx.conn, () => insertRawBlob(this.#ctx, content));
-    });
-  }
-
-  /** Stores bytes in an envelope, compressed when the descriptor and profile allow. */
-  async putArtifactBlob(descriptor: BlobArtifactDescriptor, content: Uint8Array): Promise<BlobRef> {
-    return this.#sync(() => {
-      const checked = this.#input('blob', () => {
-        checkBytes(content);
-        return decodeDescriptor(descriptor, 'descriptor');
-      });
-      return writeTransaction(this.#ctx.conn, () => insertArtifactBlob(this.#ctx, this.#ctx.profile, checked, content));
-    });
-  }
-
-  /** The verified content, or `null` when missing — or corrupt, which is logged (spec decision 6). */
-  async getBlob(ref: BlobRef): Promise<Uint8Array | null> {
-    return this.#sync(() => {
-      this.#input('blob ref', () => expectString(ref, 'ref'));
-      return readBlob(this.#ctx, ref);
-    });
-  }
-
-  async putTypedBlob(value: unknown): Promise<BlobRef> {
-    return this.#sync(() => {
-      const bytes = this.#input('value', () => encodeMsgpack(value));
-      return writeTransaction(this.#ctx.conn, () => insertRawBlob(this.#ctx, bytes));
-    });
-  }
-
-  async putTypedArtifactBlob(descriptor: BlobArtifactDescriptor, value: unknown): Promise<BlobRef> {
-    return this.#sync(() => {
-      const [checked, bytes] = this.#input('blob', () => [decodeDescriptor(descriptor, 'descriptor'), encodeMsgpack(value)] as const);
-      return writeTransaction(this.#ctx.conn, () => insertArtifactBlob(this.#ctx, this.#ctx.profile, checked, bytes));
-    });
-  }
-
-  /** The msgpack-decoded blob, or `null` when missing, corrupt or not msgpack (logged). */
-  async getTypedBlob<T = unknown>(ref: BlobRef): Promise<T | null> {
-    return this.#sync(() => {
-      this.#input('blob ref', () => expectString(ref, 'ref'));
-      const bytes = readBlob(this.#ctx, ref);
-      if (bytes === null) return null;
-      try {
-        return decodeMsgpack(bytes) as T;
-      } catch (error) {
-        this.#ctx.logger.warn('blob is not msgpack; reading it as missing', { ref, reason: messageOf(error) });
-        return null;
-      }
-    });
-  }
-
-  /** Stores a checkpoint's snapshots and manifest (commit step 6 on its own). */
-  async putCheckpoint(checkpoint: HydratedSessionCheckpoint): Promise<StoredSessionCheckpoint> {
-    return this.#sync(() => {
-      const checked = this.#input('checkpoint', () => decodeHydratedCheckpoint(checkpoint, 'checkpoint'));
-      return writeTransaction(this.#ctx.conn, () => storeCheckpoint(this.#ctx, checked));
-    });
-  }
-
-  /** The hydrated checkpoint, or `null` when its manifest is missing or corrupt (logged). */
-  async getCheckpoint(ref: BlobRef): Promise<HydratedSessionCheckpoint | null> {
-    return this.#sync(() => {
-      this.#input('checkpoint ref', () => expectString(ref, 'ref'));
-      return readTransaction(this.#ctx.conn, () => hydrateCheckpoint(this.#ctx, ref));
-    });
-  }
-
-  async appendUsageDeltas(entries: readonly TokenLedgerEntry[]): Promise<void> {
-    this.#sync(() => {
-      const checked = this.#input('usage deltas', () =>
-        expectArray(entries, 'entries').map((entry, i) => decodeLedgerEntry(entry, `entries[${i}]`)),
-      );
-      if (checked.length === 0) return;
-      writeTransaction(this.#ctx.conn, () => insertUsageDeltas(this.#ctx.conn, checked));
-    });
-  }
-
-  /** Every usage row, unmerged. */
-  async loadUsageDeltas(): Promise<TokenLedgerEntry[]> {
-    return this.#sync(() => loadUsageDeltas(this.#ctx.conn));
-  }
-
-  /** Deletes every node (tombstones too) and inserts the graph's nodes. The head's leaf is left alone. */
-  async replaceSessionGraph(graph: SessionGraph | { nodes: readonly SessionNodeRecord[] }): Promise<void> {
-    this.#sync(() => {
-      const { nodes } = this.#input('graph', () => decodeGraphData(graph, 'graph'));
-      const { conn } = this.#ctx;
-      writeTransaction(conn, () => {
-        replaceAllNodes(conn, nodes);
-        updateHeadNodeCount(conn, () => nodes.length);
-      });
-    });
-  }
-
-  async appendSessionGraphNodes(nodes: readonly SessionNodeRecord[]): Promise<void> {
-    this.#sync(() => {
-      const checked = this.#input('nodes', () => decodeNodes(nodes, 'nodes'));
-      if (checked.length === 0) return;
-      const { conn } = this.#ctx;
-      writeTransaction(conn, () => {
-        insertNodes(conn, checked);
-        updateHeadNodeCount(conn, (count) => count + checked.length);
-      });
-    });
-  }
-
-  /** Every live node in insertion order, with no leaf. */
-  async loadSessionGraph(): Promise<SessionGraph> {
-    return this.#sync(() => new SessionGraph(loadLiveNodes(this.#ctx.conn, this.#ctx.logger)));
-  }
-
-  // ---- internals --------------------------------------------------------------
-
-  #readHead(): SessionHead | null {
-    const { conn, logger } = this.#ctx;
-    const meta = readHeadMeta(conn);
-    if (meta === null) return null;
-    const nodes = loadLiveNodes(conn, logger);
-    const graph = meta.leaf_node_id === undefined ? { nodes } : { nodes, leaf_node_id: meta.leaf_node_id };
-    const head: SessionHead = {
-      session_id: meta.session_id,
-      head_revision: meta.head_revision,
-      agent_frames: meta.agent_frames,
-      current_agent_frame_id: meta.current_agent_frame_id ?? '',
-      graph,
-      config: meta.config,
-    };
-    if (meta.checkpoint_ref !== undefined) head.checkpoint_ref = meta.checkpoint_ref;
-    const ledger = mergeTokenLedger(loadUsageDeltas(conn));
-    if (ledger.length > 0) head.token_ledger = ledger;
-    return head;
-  }
-
-  /** The head plus every blob it reaches, verified, with the descriptor each was stored under. */
-  #readHeadForCopy(): { head: SessionHead; blobs: CopiedBlob[] } | null {
-    const head = this.#readHead();
-    if (head === null) return null;
-    const refs: BlobRef[] = [];
-    if (head.checkpoint_ref !== undefined) {
-      const found = lookupManifest(this.#ctx, head.checkpoint_ref);
-      if (found.status === 'ok') {
-        const { tool_state_ref, plugin_snapshot_ref, execution_state_ref } = found.manifest;
-        for (const ref of [tool_state_ref, plugin_snapshot_ref, execution_state_ref]) if (ref !== undefined) refs.push(ref);
-      }
-      refs.push(head.checkpoint_ref);
+    this.#ctx.ops.ensureOpen();
+    if (typeof source !== 'object' || source === null || !(#host in source)) {
+      throw StoreError.invalidInput('headCopyFromStore needs a Store to copy from');
     }
-    for (const frame of head.agent_frames) {
-      if (typeof frame.execution_state_ref === 'string') refs.push(frame.execution_state_ref);
-    }
-    const blobs: CopiedBlob[] = [];
-    for (const ref of refs) {
-      const found = lookupBlob(this.#ctx, ref);
-      if (found.status === 'ok') blobs.push({ content: found.content, descriptor: found.descriptor });
-      else this.#ctx.logger.warn(`headCopyFromStore: source blob is ${found.status}; not copied`, { ref });
-    }
-    return { head, blobs };
+    const copy = await source.#host.readHeadCopy();
+    if (copy !== null) await this.#host.writeHeadCopy(copy);
   }
 
-  #maybeAutoGc(): void {
-    const every = this.#autoGcEvery;
-    if (every === null) return;
-    this.#commitCount += 1;
-    if (every === 0 || this.#commitCount % every !== 0) return;
-    try {
-      writeTransaction(this.#ctx.conn, () => collectGarbage(this.#ctx));
-    } catch (error) {
-      // The commit is already durable; GC failing must not turn it into an error.
-      this.#ctx.logger.warn('auto-GC after a commit failed; nothing was collected', { reason: messageOf(error) });
-    }
+  appendUsageDeltas(...args: Args<Host, 'appendUsageDeltas'>): Returns<Host, 'appendUsageDeltas'> {
+    return this.#host.appendUsageDeltas(...args);
   }
 
-  // ---- RuntimePersistence: queued work (delegated to QueuedWork) --------------
-  // Same parameters as `RuntimePersistence` (see `src/core/queue/queued-work.ts`).
-
-  async enqueueQueuedWork(...args: QueueArgs<'enqueueQueuedWork'>): Promise<QueuedWorkBatch> {
-    return this.#queueWork().enqueueQueuedWork(...args);
+  loadUsageDeltas(): Returns<Host, 'loadUsageDeltas'> {
+    return this.#host.loadUsageDeltas();
   }
 
-  async claimReadyQueuedWork(...args: QueueArgs<'claimReadyQueuedWork'>): Promise<QueuedWorkClaim | null> {
-    return this.#queueWork().claimReadyQueuedWork(...args);
+  replaceSessionGraph(...args: Args<Host, 'replaceSessionGraph'>): Returns<Host, 'replaceSessionGraph'> {
+    return this.#host.replaceSessionGraph(...args);
   }
 
-  async claimReadyQueuedWorkByBatchIds(
-    ...args: QueueArgs<'claimReadyQueuedWorkByBatchIds'>
-  ): Promise<QueuedWorkClaim | null> {
-    return this.#queueWork().claimReadyQueuedWorkByBatchIds(...args);
+  appendSessionGraphNodes(...args: Args<Host, 'appendSessionGraphNodes'>): Returns<Host, 'appendSessionGraphNodes'> {
+    return this.#host.appendSessionGraphNodes(...args);
   }
 
-  async renewQueuedWorkClaim(...args: QueueArgs<'renewQueuedWorkClaim'>): Promise<QueuedWorkClaim> {
-    return this.#queueWork().renewQueuedWorkClaim(...args);
+  loadSessionGraph(): Returns<Host, 'loadSessionGraph'> {
+    return this.#host.loadSessionGraph();
   }
 
-  async abandonQueuedWorkClaim(...args: QueueArgs<'abandonQueuedWorkClaim'>): Promise<void> {
-    return this.#queueWork().abandonQueuedWorkClaim(...args);
+  // ---- blobs (blobs/blob-engine.ts) --------------------------------------------
+
+  putBlob(...args: Args<Blobs, 'putBlob'>): Returns<Blobs, 'putBlob'> {
+    return this.#blobs.putBlob(...args);
   }
 
-  async cancelQueuedWorkBatch(...args: QueueArgs<'cancelQueuedWorkBatch'>): Promise<QueuedWorkBatch | null> {
-    return this.#queueWork().cancelQueuedWorkBatch(...args);
+  putArtifactBlob(...args: Args<Blobs, 'putArtifactBlob'>): Returns<Blobs, 'putArtifactBlob'> {
+    return this.#blobs.putArtifactBlob(...args);
   }
 
-  async listQueuedWork(...args: QueueArgs<'listQueuedWork'>): Promise<QueuedWorkBatch[]> {
-    return this.#queueWork().listQueuedWork(...args);
+  getBlob(...args: Args<Blobs, 'getBlob'>): Returns<Blobs, 'getBlob'> {
+    return this.#blobs.getBlob(...args);
   }
 
-  async listPendingQueuedWork(...args: QueueArgs<'listPendingQueuedWork'>): Promise<QueuedWorkBatch[]> {
-    return this.#queueWork().listPendingQueuedWork(...args);
+  putTypedBlob(...args: Args<Blobs, 'putTypedBlob'>): Returns<Blobs, 'putTypedBlob'> {
+    return this.#blobs.putTypedBlob(...args);
   }
 
-  /** The queue component, refusing a closed store like every other method. */
-  #queueWork(): QueuedWork {
-    return this.#sync(() => this.#queue);
+  putTypedArtifactBlob(...args: Args<Blobs, 'putTypedArtifactBlob'>): Returns<Blobs, 'putTypedArtifactBlob'> {
+    return this.#blobs.putTypedArtifactBlob(...args);
   }
 
-  /** Runs a store operation: refuses a closed store, types every error as `StoreError`. */
-  #sync<T>(body: () => T): T {
-    if (this.#closed) throw StoreError.backend('the store is closed');
-    try {
-      return body();
-    } catch (error) {
-      throw StoreError.from(error);
-    }
+  getTypedBlob<T = unknown>(ref: string): Promise<T | null> {
+    return this.#blobs.getTypedBlob<T>(ref);
   }
 
-  /** Checks caller input; a shape problem becomes `Backend("invalid <what>: …")` before anything is written. */
-  #input<T>(what: string, check: () => T): T {
-    try {
-      return check();
-    } catch (error) {
-      // Checks and encoders touch nothing but the input: whatever they throw is about the input.
-      throw StoreError.backend(`invalid ${what}: ${messageOf(error)}`, error);
-    }
+  // ---- RuntimePersistence: queued work (queue/queued-work.ts) -----------------
+
+  enqueueQueuedWork(...args: Args<Queue, 'enqueueQueuedWork'>): Returns<Queue, 'enqueueQueuedWork'> {
+    return this.#queue.enqueueQueuedWork(...args);
   }
 
-  #artifactGuard(): void {
-    if (this.#closed) throw new ArtifactStoreError('Backend', 'the store is closed');
+  claimReadyQueuedWork(...args: Args<Queue, 'claimReadyQueuedWork'>): Returns<Queue, 'claimReadyQueuedWork'> {
+    return this.#queue.claimReadyQueuedWork(...args);
   }
-}
 
-interface CopiedBlob {
-  readonly content: Uint8Array;
-  readonly descriptor: BlobArtifactDescriptor | null;
-}
-
-function headMetaOf(head: SessionHead, revision: number): SessionHeadMeta {
-  const meta: SessionHeadMeta = {
-    session_id: head.session_id,
-    head_revision: revision,
-    config: head.config,
-    agent_frames: head.agent_frames,
-    graph_node_count: head.graph.nodes.length,
-  };
-  if (head.current_agent_frame_id !== '') meta.current_agent_frame_id = head.current_agent_frame_id;
-  if (head.checkpoint_ref !== undefined) meta.checkpoint_ref = head.checkpoint_ref;
-  if (head.graph.leaf_node_id !== undefined) meta.leaf_node_id = head.graph.leaf_node_id;
-  return meta;
-}
-
-function idList(ids: readonly string[], path: string): string[] {
-  return expectArray(ids, path).map((id, i) => expectId(id, `${path}[${i}]`));
-}
-
-function checkIntent(intent: AttachmentIntent): AttachmentIntent {
-  const record = expectObject(intent, 'intent');
-  return {
-    attachment_id: expectId(record.attachment_id, 'intent.attachment_id'),
-    session_id: expectId(record.session_id, 'intent.session_id'),
-    canonical_uri: expectString(record.canonical_uri, 'intent.canonical_uri'),
-    intent_at_epoch_ms: expectU64(record.intent_at_epoch_ms, 'intent.intent_at_epoch_ms'),
-  };
-}
-
-function checkBytes(content: unknown): void {
-  if (!(content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+  claimReadyQueuedWorkByBatchIds(
+    ...args: Args<Queue, 'claimReadyQueuedWorkByBatchIds'>
+  ): Returns<Queue, 'claimReadyQueuedWorkByBatchIds'> {
+    return this.#queue.claimReadyQueuedWorkByBatchIds(...args);
   }
-  return value;
+
+  renewQueuedWorkClaim(...args: Args<Queue, 'renewQueuedWorkClaim'>): Returns<Queue, 'renewQueuedWorkClaim'> {
+    return this.#queue.renewQueuedWorkClaim(...args);
+  }
+
+  abandonQueuedWorkClaim(...args: Args<Queue, 'abandonQueuedWorkClaim'>): Returns<Queue, 'abandonQueuedWorkClaim'> {
+    return this.#queue.abandonQueuedWorkClaim(...args);
+  }
+
+  cancelQueuedWorkBatch(...args: Args<Queue, 'cancelQueuedWorkBatch'>): Returns<Queue, 'cancelQueuedWorkBatch'> {
+    return this.#queue.cancelQueuedWorkBatch(...args);
+  }
+
+  listQueuedWork(...args: Args<Queue, 'listQueuedWork'>): Returns<Queue, 'listQueuedWork'> {
+    return this.#queue.listQueuedWork(...args);
+  }
+
+  listPendingQueuedWork(...args: Args<Queue, 'listPendingQueuedWork'>): Returns<Queue, 'listPendingQueuedWork'> {
+    return this.#queue.listPendingQueuedWork(...args);
+  }
 }
