@@ -45,7 +45,7 @@ export type {
 // Codecs and hashing
 export type { Codecs } from './core/codec/codecs.ts';
 export { portableCodecs } from './core/codec/codecs.ts';
-export { canonicalJson, stableJsonSha256Hex } from './core/codec/canonical-json.ts';
+export { CanonicalJsonError, canonicalJson, stableJsonSha256Hex } from './core/codec/canonical-json.ts';
 
 // Blobs
 export type {
@@ -191,10 +191,11 @@ export type { EpochMs, JsonObject, JsonValue, U64 } from './core/model/json.ts';
 export type * from './core/process/types.ts';
 export { PROCESS_LEASE_SCHEMA_VERSION } from './core/process/types.ts';
 export {
+  DEFAULT_EVENTS_LIMIT,
   DEFAULT_PROCESS_POLL_INTERVAL_MS,
   SqliteProcessRegistry,
 } from './core/process/registry.ts';
-export type { SqliteProcessRegistryOptions } from './core/process/registry.ts';
+export type { ProcessEventsOptions, SqliteProcessRegistryOptions } from './core/process/registry.ts';
 export { PROCESS_SCHEMA, PROCESS_SCHEMA_VERSION } from './core/process/schema.ts';
 export {
   CANCEL_REQUESTED_EVENT,
@@ -350,3 +351,4 @@ export {
   withSourceKey,
 } from './core/queue/drafts.ts';
 export { QueuedWork, type QueuedWorkOptions } from './core/queue/queued-work.ts';
+export { DEFAULT_QUEUE_LIST_LIMIT, type QueuedWorkListOptions } from './core/queue/list.ts';

@@ -6,7 +6,7 @@
  */
 import { bytesFromJson } from './codec/json-bytes.ts';
 import { StoreError } from './errors.ts';
-import { identifierProblem, ShapeError, u64Problem } from './validation.ts';
+import { findJsonProblem, identifierProblem, ShapeError, u64Problem, type JsonValueOptions } from './validation.ts';
 
 export { ShapeError };
 
@@ -68,6 +68,17 @@ export function expectBytes(value: unknown, path: string): Uint8Array {
   const bytes = bytesFromJson(value);
   if (bytes === null) throw new ShapeError(`${path} must be bytes (a Uint8Array or an array of integers 0-255)`, path);
   return bytes;
+}
+
+/**
+ * Free-form JSON (spec decision 20): refuses what is not JSON — `NaN`, a
+ * `Date`, a `Map`, a hole… — with the path where it is (`findJsonProblem`).
+ * Returns the value unchanged.
+ */
+export function expectJson<T>(value: T, path: string, options?: JsonValueOptions): T {
+  const problem = findJsonProblem(value, path, options);
+  if (problem !== null) throw new ShapeError(problem.message, problem.path);
+  return value;
 }
 
 /** Refuses keys outside `allowed` (for the reference's `deny_unknown_fields` records). */

@@ -29,11 +29,17 @@ export function u64Problem(value: unknown, what: string): string | null {
 /** What a free-form JSON value may hold besides plain JSON. */
 export interface JsonValueOptions {
   /**
-   * Accept `Uint8Array` (for values stored as msgpack, or in a field the
-   * contract types as bytes): they round-trip as bytes. Default false —
-   * `JSON.stringify` would write `{"0":1,…}` and read back an object.
+   * Accept `Uint8Array` (in a field the contract types as bytes): it
+   * round-trips as bytes. Default false — `JSON.stringify` would write
+   * `{"0":1,…}` and read back an object.
    */
   bytes?: boolean;
+  /**
+   * The value is stored as msgpack: a `__proto__` key is refused (the
+   * msgpack decoder refuses to read it back, so the blob could never be
+   * read).
+   */
+  msgpack?: boolean;
 }
 
 /** Where a value stops being JSON, and why. */
@@ -59,7 +65,13 @@ export const MAX_JSON_DEPTH = 512;
  * path (`payload.parts[0].content`), or `null`.
  */
 export function findJsonProblem(value: unknown, path: string, options: JsonValueOptions = {}): JsonProblem | null {
-  return walkJson(value, path, options.bytes === true, 0, []);
+  const mode: WalkMode = { bytes: options.bytes === true, msgpack: options.msgpack === true };
+  return walkJson(value, path, mode, 0, []);
+}
+
+interface WalkMode {
+  readonly bytes: boolean;
+  readonly msgpack: boolean;
 }
 
 /** {@link findJsonProblem}'s message (it starts with the path), or `null`. */
@@ -67,7 +79,7 @@ export function jsonValueProblem(value: unknown, what: string, options: JsonValu
   return findJsonProblem(value, what, options)?.message ?? null;
 }
 
-function walkJson(value: unknown, path: string, bytes: boolean, depth: number, open: object[]): JsonProblem | null {
+function walkJson(value: unknown, path: string, mode: WalkMode, depth: number, open: object[]): JsonProblem | null {
   switch (typeof value) {
     case 'boolean':
       return null;
@@ -80,10 +92,10 @@ function walkJson(value: unknown, path: string, bytes: boolean, depth: number, o
       if (depth >= MAX_JSON_DEPTH) return problem(path, `is nested more than ${MAX_JSON_DEPTH} levels deep`);
       if (open.includes(value)) return problem(path, 'holds a cycle (a value that contains itself)');
       if (value instanceof Uint8Array) {
-        return bytes && Object.getPrototypeOf(value) === Uint8Array.prototype ? null : problem(path, 'must be plain JSON (got bytes, a Uint8Array)');
+        return mode.bytes && Object.getPrototypeOf(value) === Uint8Array.prototype ? null : problem(path, 'must be plain JSON (got bytes, a Uint8Array)');
       }
       open.push(value);
-      const found = Array.isArray(value) ? walkArray(value, path, bytes, depth, open) : walkObject(value, path, bytes, depth, open);
+      const found = Array.isArray(value) ? walkArray(value, path, mode, depth, open) : walkObject(value, path, mode, depth, open);
       open.pop();
       return found;
     }
@@ -94,17 +106,17 @@ function walkJson(value: unknown, path: string, bytes: boolean, depth: number, o
   }
 }
 
-function walkArray(value: unknown[], path: string, bytes: boolean, depth: number, open: object[]): JsonProblem | null {
+function walkArray(value: unknown[], path: string, mode: WalkMode, depth: number, open: object[]): JsonProblem | null {
   if (Object.getPrototypeOf(value) !== Array.prototype) return problem(path, 'must be plain JSON (got an array subclass)');
   for (let i = 0; i < value.length; i++) {
     if (!(i in value)) return problem(`${path}[${i}]`, 'is a hole in a sparse array');
-    const found = walkJson(value[i], `${path}[${i}]`, bytes, depth + 1, open);
+    const found = walkJson(value[i], `${path}[${i}]`, mode, depth + 1, open);
     if (found !== null) return found;
   }
   return null;
 }
 
-function walkObject(value: object, path: string, bytes: boolean, depth: number, open: object[]): JsonProblem | null {
+function walkObject(value: object, path: string, mode: WalkMode, depth: number, open: object[]): JsonProblem | null {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
@@ -118,7 +130,8 @@ function walkObject(value: object, path: string, bytes: boolean, depth: number, 
     if (member === undefined) continue;
     const memberPath = `${path}.${key}`;
     if (!key.isWellFormed()) return problem(memberPath, 'has a key with a lone surrogate (not well-formed Unicode)');
-    const found = walkJson(member, memberPath, bytes, depth + 1, open);
+    if (mode.msgpack && key === '__proto__') return problem(memberPath, 'is a `__proto__` key, which a msgpack blob cannot hold');
+    const found = walkJson(member, memberPath, mode, depth + 1, open);
     if (found !== null) return found;
   }
   return null;

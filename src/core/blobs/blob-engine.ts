@@ -9,7 +9,7 @@ import { decodeMsgpack, encodeMsgpack } from '../codec/msgpack.ts';
 import type { ComponentOperations } from '../driver/operations.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import type { Clock, Logger } from '../logger.ts';
-import { expectString, messageOf } from '../shape.ts';
+import { expectJson, expectString, messageOf } from '../shape.ts';
 import { readEpochMs } from '../validation.ts';
 import { insertArtifactBlob, insertRawBlob, readBlob, type BlobRef } from './blob-table.ts';
 import { decodeDescriptor, type BlobArtifactDescriptor } from './descriptor.ts';
@@ -58,13 +58,17 @@ export class BlobEngine {
 
   async putTypedBlob(value: unknown): Promise<BlobRef> {
     const ctx = this.#ctx;
-    const bytes = ctx.ops.input('value', () => encodeMsgpack(value));
+    // msgpack keeps bytes as bytes; anything else that is not JSON would come back changed.
+    const bytes = ctx.ops.input('value', () => encodeMsgpack(expectJson(value, 'value', { bytes: true, msgpack: true })));
     return this.#pinned(() => insertRawBlob(ctx, bytes));
   }
 
   async putTypedArtifactBlob(descriptor: BlobArtifactDescriptor, value: unknown): Promise<BlobRef> {
     const ctx = this.#ctx;
-    const [checked, bytes] = ctx.ops.input('blob', () => [decodeDescriptor(descriptor, 'descriptor'), encodeMsgpack(value)] as const);
+    const [checked, bytes] = ctx.ops.input('blob', () => [
+      decodeDescriptor(descriptor, 'descriptor'),
+      encodeMsgpack(expectJson(value, 'value', { bytes: true, msgpack: true })),
+    ] as const);
     return this.#pinned(() => insertArtifactBlob(ctx, ctx.profile, checked, bytes));
   }
 

@@ -55,6 +55,15 @@ import { ChangeNotifier } from './waiters.ts';
 
 export const DEFAULT_PROCESS_POLL_INTERVAL_MS = 50;
 
+/** Events `eventsAfter` and `wakeEventsAfter` return when the caller names no `limit`. */
+export const DEFAULT_EVENTS_LIMIT = 1000;
+
+/** A page of events: the next page starts after the last returned `sequence`. */
+export interface ProcessEventsOptions {
+  /** At most this many events (a positive safe integer). Default 1000. */
+  limit?: number;
+}
+
 export interface SqliteProcessRegistryOptions {
   /** Epoch milliseconds; read once per operation. Default `Date.now`. */
   clock?: Clock;
@@ -309,30 +318,47 @@ export class SqliteProcessRegistry implements ProcessRegistry {
     });
   }
 
-  async eventsAfter(processId: string, afterSequence: U64): Promise<ProcessEvent[]> {
-    this.#checkEventsAfter(processId, afterSequence);
-    return this.#ops.read(() => this.#eventsAfter(processId, afterSequence));
-  }
-
-  #checkEventsAfter(processId: string, afterSequence: U64): void {
-    this.#ops.input('events query', () => {
-      checkProcessId(processId);
-      checkSequence(afterSequence, 'after sequence');
+  /**
+   * Events after `afterSequence`, in order, at most `options.limit` (default
+   * 1000): page by calling again after the last returned sequence. (The
+   * reference returned every event.)
+   */
+  async eventsAfter(processId: string, afterSequence: U64, options?: ProcessEventsOptions): Promise<ProcessEvent[]> {
+    const limit = this.#checkEventsAfter(processId, afterSequence, options);
+    return this.#ops.read(() => {
+      if (!this.#rows.exists(processId)) throw unknownProcess(processId);
+      return this.#rows.eventsAfter(processId, afterSequence, limit);
     });
   }
 
-  #eventsAfter(processId: string, afterSequence: U64): ProcessEvent[] {
-    if (!this.#rows.exists(processId)) throw unknownProcess(processId);
-    return this.#rows.eventsAfter(processId, afterSequence);
+  #checkEventsAfter(processId: string, afterSequence: U64, options: ProcessEventsOptions | undefined): number {
+    return this.#ops.input('events query', () => {
+      checkProcessId(processId);
+      checkSequence(afterSequence, 'after sequence');
+      return checkLimit(options);
+    });
   }
 
-  async wakeEventsAfter(processId: string, afterSequence: U64): Promise<ProcessEvent[]> {
-    this.#checkEventsAfter(processId, afterSequence);
+  /**
+   * Unacknowledged wake events after `afterSequence`, at most
+   * `options.limit` (default 1000). Scans the log in pages of the limit
+   * until it has that many, in one snapshot.
+   */
+  async wakeEventsAfter(processId: string, afterSequence: U64, options?: ProcessEventsOptions): Promise<ProcessEvent[]> {
+    const limit = this.#checkEventsAfter(processId, afterSequence, options);
     return this.#ops.read(() => {
+      if (!this.#rows.exists(processId)) throw unknownProcess(processId);
       const acked = this.#rows.ackedSequences(processId);
-      return this.#eventsAfter(processId, afterSequence).filter(
-        (event) => event.semantics.wake !== undefined && !acked.has(event.sequence),
-      );
+      const wakes: ProcessEvent[] = [];
+      for (let after = afterSequence; wakes.length < limit; ) {
+        const page = this.#rows.eventsAfter(processId, after, limit);
+        for (const event of page) {
+          if (event.semantics.wake !== undefined && !acked.has(event.sequence) && wakes.length < limit) wakes.push(event);
+        }
+        if (page.length < limit) break;
+        after = page[page.length - 1]!.sequence;
+      }
+      return wakes;
     });
   }
 
@@ -456,6 +482,15 @@ function isWellFormedId(value: unknown): value is string {
 function checkProcessId(processId: unknown): asserts processId is string {
   if (typeof processId !== 'string') throw PluginError.invalidInput('process id must be a string');
   refuseMalformed(processId, 'process id', true);
+}
+
+function checkLimit(options: ProcessEventsOptions | undefined): number {
+  if (options === undefined) return DEFAULT_EVENTS_LIMIT;
+  if (typeof options !== 'object' || options === null) throw PluginError.invalidInput('events options must be an object');
+  if (options.limit === undefined) return DEFAULT_EVENTS_LIMIT;
+  checkSequence(options.limit, 'limit');
+  if (options.limit === 0) throw PluginError.invalidInput('limit must be at least 1');
+  return options.limit;
 }
 
 function checkSignal(signal: unknown): void {

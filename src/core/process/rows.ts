@@ -55,7 +55,7 @@ const INSERT_EVENT = `INSERT INTO process_events
   (process_id, sequence, event_type, payload_hash, idempotency_key, occurred_at_ms, event_json)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
 const SELECT_EVENTS_AFTER =
-  'SELECT sequence, event_json FROM process_events WHERE process_id = ? AND sequence > ? ORDER BY sequence ASC';
+  'SELECT sequence, event_json FROM process_events WHERE process_id = ? AND sequence > ? ORDER BY sequence ASC LIMIT ?';
 const SELECT_FIRST_OF_TYPE_AFTER = `SELECT sequence, event_json FROM process_events
   WHERE process_id = ? AND sequence > ? AND event_type = ? ORDER BY sequence ASC LIMIT 1`;
 const SELECT_ACKS = 'SELECT sequence FROM process_wake_acks WHERE process_id = ?';
@@ -177,9 +177,10 @@ export class ProcessRows {
     ]);
   }
 
-  eventsAfter(processId: string, afterSequence: U64): ProcessEvent[] {
+  /** At most `limit` events after `afterSequence`, in order. */
+  eventsAfter(processId: string, afterSequence: U64, limit: number): ProcessEvent[] {
     return this.#conn
-      .all<EventRow>(SELECT_EVENTS_AFTER, [processId, afterSequence])
+      .all<EventRow>(SELECT_EVENTS_AFTER, [processId, afterSequence, limit])
       .map((row) => this.#decodeEvent(row.event_json, processId, row.sequence));
   }
 

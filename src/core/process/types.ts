@@ -340,8 +340,9 @@ export interface ProcessRegistry {
   handleGrantsForProcess(processId: string): Promise<ProcessHandleGrant[]>;
   deleteSessionProcessState(sessionId: string): Promise<ProcessSessionDeleteReport>;
   appendEvent(processId: string, request: ProcessEventAppendRequest): Promise<ProcessEventAppendResult>;
-  eventsAfter(processId: string, afterSequence: U64): Promise<ProcessEvent[]>;
-  wakeEventsAfter(processId: string, afterSequence: U64): Promise<ProcessEvent[]>;
+  /** At most `options.limit` events (the SQLite registry's default: 1000); page after the last sequence. */
+  eventsAfter(processId: string, afterSequence: U64, options?: { limit?: number }): Promise<ProcessEvent[]>;
+  wakeEventsAfter(processId: string, afterSequence: U64, options?: { limit?: number }): Promise<ProcessEvent[]>;
   /** Blocks until an event of `eventType` with a sequence above `afterSequence` exists. */
   waitEventAfter(processId: string, eventType: string, afterSequence: U64, signal?: AbortSignal): Promise<ProcessEvent>;
   /** Blocks until the process is terminal and returns its output. */

@@ -1,10 +1,9 @@
 /** `cancelQueuedWorkBatch`: remove a batch nobody holds, and hand it back. */
 import { rollback, writeAttempt } from '../driver/transaction.ts';
 import { readClock, type QueueContext } from './context.ts';
-import { selectUnclaimedRow } from './rows.ts';
+import { deleteBatchItems, selectUnclaimedRow } from './rows.ts';
 import type { QueuedWorkBatch } from './types.ts';
 
-// Items go by `ON DELETE CASCADE`.
 const DELETE_BATCH = 'DELETE FROM queued_work_batches WHERE batch_id = ?';
 
 /**
@@ -19,6 +18,7 @@ export function cancelBatch(ctx: QueueContext, sessionId: string, batchId: strin
     if (row === undefined) return rollback(null);
     const batch = ctx.reader.batch(row);
     // Checked unclaimed under this transaction's write lock: nobody can have claimed it since.
+    deleteBatchItems(conn, batchId);
     conn.run(DELETE_BATCH, [batchId]);
     return batch;
   });

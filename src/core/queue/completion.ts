@@ -6,7 +6,7 @@
  */
 import type { SqliteConnection } from '../driver/types.ts';
 import { StoreError } from '../errors.ts';
-import { holdsExactly, selectHeldBatchIds } from './rows.ts';
+import { deleteBatchItems, holdsExactly, selectHeldBatchIds } from './rows.ts';
 import type { QueuedWorkCompletion } from './types.ts';
 
 const DELETE_HELD =
@@ -35,10 +35,11 @@ export function validateQueueCompletions(
   }
 }
 
-/** Deletes the completed batches (their items go by `ON DELETE CASCADE`). */
+/** Deletes the completed batches and their items (validated first, so every listed batch is held). */
 export function deleteCompletedBatches(conn: SqliteConnection, completions: readonly QueuedWorkCompletion[]): void {
   for (const completion of completions) {
     for (const batchId of completion.batch_ids) {
+      deleteBatchItems(conn, batchId);
       conn.run(DELETE_HELD, [completion.session_id, batchId, completion.claim_id, completion.lease_token]);
     }
   }

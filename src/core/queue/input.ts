@@ -7,8 +7,11 @@
 import { isJsonObject } from '../model/json.ts';
 import { identifierProblem, ShapeError, u64Problem } from '../validation.ts';
 import { encodeMergeKey, encodePayload, mergeKeyFromValue, parseDeliveryPolicy, parseSlotPolicy, payloadFromValue } from './codec.ts';
+import { expectJson } from '../shape.ts';
+import { DEFAULT_QUEUE_LIST_LIMIT, type ListPage, type QueuedWorkListOptions } from './list.ts';
 import {
   CLAIM_BOUNDARIES,
+  type QueuedWorkPayload,
   type QueuedWorkBatchDraft,
   type QueuedWorkClaim,
   type QueuedWorkClaimBoundary,
@@ -42,6 +45,16 @@ export function requireBoundary(value: unknown): QueuedWorkClaimBoundary {
   throw new ShapeError(`claim boundary must be "active_turn_checkpoint" or "idle" (got ${String(value)})`, 'boundary');
 }
 
+/** A list page: `limit` a positive safe integer (default 1000), `afterEnqueueSeq` a non-negative one (default 0). */
+export function requireListPage(options: QueuedWorkListOptions | undefined): ListPage {
+  if (options === undefined) return { afterSeq: 0, limit: DEFAULT_QUEUE_LIST_LIMIT };
+  if (!isJsonObject(options)) throw new ShapeError('list options must be an object', 'options');
+  const limit = options.limit === undefined ? DEFAULT_QUEUE_LIST_LIMIT : requireU64(options.limit, 'options.limit');
+  if (limit === 0) throw new ShapeError('options.limit must be at least 1', 'options.limit');
+  const afterSeq = options.afterEnqueueSeq === undefined ? 0 : requireU64(options.afterEnqueueSeq, 'options.afterEnqueueSeq');
+  return { afterSeq, limit };
+}
+
 export function requireBatchIds(value: unknown): readonly string[] {
   if (!Array.isArray(value)) throw new ShapeError('batchIds must be an array of batch ids', 'batchIds');
   value.forEach((id, index) => requireIdentifier(id, `batchIds[${index}]`));
@@ -61,9 +74,24 @@ export function draftRow(draft: QueuedWorkBatchDraft): DraftRow {
     merge_key_json: encodeMergeKey(mergeKeyFromValue(draft.merge_key)),
     available_at_ms: requireU64(draft.available_at_ms, 'available_at_ms'),
     payload_jsons: draft.payloads.map((payload, index) =>
-      encodePayload(payloadFromValue(payload, `payloads[${index}]`)),
+      encodePayload(checkedPayloadJson(payloadFromValue(payload, `payloads[${index}]`), `payloads[${index}]`)),
     ),
   };
+}
+
+/**
+ * A normalised payload must be JSON all through (spec decision 20), so it
+ * reads back as written; only `image_blobs` holds bytes (the contract's
+ * bytes field, read back as `Uint8Array`).
+ */
+function checkedPayloadJson(payload: QueuedWorkPayload, path: string): QueuedWorkPayload {
+  if (payload.type === 'turn_input') {
+    const { image_blobs: _bytes, ...rest } = payload.input;
+    expectJson(rest, `${path}.input`);
+  } else {
+    expectJson(payload, path);
+  }
+  return payload;
 }
 
 /**

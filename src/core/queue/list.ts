@@ -1,19 +1,37 @@
-/** `listQueuedWork` / `listPendingQueuedWork`: one read snapshot, queue order. */
+/**
+ * `listQueuedWork` / `listPendingQueuedWork`: one read snapshot, queue order,
+ * one bounded page at a time (`limit`, default {@link DEFAULT_QUEUE_LIST_LIMIT};
+ * the next page starts `afterEnqueueSeq` the last batch's `enqueue_seq`).
+ */
 import { readAttempt } from '../driver/transaction.ts';
 import { readClock, type QueueContext } from './context.ts';
 import { selectSessionRows } from './rows.ts';
 import type { QueuedWorkBatch } from './types.ts';
 
+/** Batches a list returns when the caller names no `limit`. */
+export const DEFAULT_QUEUE_LIST_LIMIT = 1000;
+
+/** A page of a queue list. */
+export interface QueuedWorkListOptions {
+  /** At most this many batches (a positive safe integer). Default 1000. */
+  limit?: number;
+  /** Only batches queued after this one (`enqueue_seq`); default 0, the head of the queue. */
+  afterEnqueueSeq?: number;
+}
+
+export interface ListPage {
+  readonly afterSeq: number;
+  readonly limit: number;
+}
+
 /** Every batch of the session, claimed ones included; availability is ignored. */
-export function listBatches(ctx: QueueContext, sessionId: string): QueuedWorkBatch[] {
-  return readAttempt(ctx.conn, () =>
-    ctx.reader.sessionBatches(sessionId, selectSessionRows(ctx.conn, sessionId)),
-  );
+export function listBatches(ctx: QueueContext, sessionId: string, page: ListPage): QueuedWorkBatch[] {
+  return readAttempt(ctx.conn, () => ctx.reader.sessionBatches(sessionId, selectSessionRows(ctx.conn, sessionId, page)));
 }
 
 /** Batches not under a live claim (not-yet-available ones included). */
-export function listPendingBatches(ctx: QueueContext, sessionId: string): QueuedWorkBatch[] {
+export function listPendingBatches(ctx: QueueContext, sessionId: string, page: ListPage): QueuedWorkBatch[] {
   return readAttempt(ctx.conn, () =>
-    ctx.reader.sessionBatches(sessionId, selectSessionRows(ctx.conn, sessionId, readClock(ctx))),
+    ctx.reader.sessionBatches(sessionId, selectSessionRows(ctx.conn, sessionId, page, readClock(ctx))),
   );
 }

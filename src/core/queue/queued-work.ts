@@ -23,9 +23,9 @@ import { claimReady } from './claim.ts';
 import type { QueueContext } from './context.ts';
 import { enqueue } from './enqueue.ts';
 import { claimExactBatches } from './exact-claim.ts';
-import { draftRow, requireBatchIds, requireBoundary, requireClaim, requireIdentifier, requireU64 } from './input.ts';
+import { draftRow, requireBatchIds, requireBoundary, requireClaim, requireIdentifier, requireListPage, requireU64 } from './input.ts';
 import { abandonClaim, renewClaim } from './lease.ts';
-import { listBatches, listPendingBatches } from './list.ts';
+import { listBatches, listPendingBatches, type ListPage, type QueuedWorkListOptions } from './list.ts';
 import { BatchReader } from './rows.ts';
 import type {
   QueuedWorkBatch,
@@ -131,13 +131,19 @@ export class QueuedWork implements QueuedWorkPersistence {
     return this.#ops.writeOperation(() => cancelBatch(this.#ctx, session, batch));
   }
 
-  async listQueuedWork(sessionId: string): Promise<QueuedWorkBatch[]> {
-    const session = this.#ops.input('session id', () => requireIdentifier(sessionId, 'sessionId'));
-    return this.#ops.attempt(() => listBatches(this.#ctx, session));
+  /** One page (default the first 1000 batches) of the session's queue, claimed batches included. */
+  async listQueuedWork(sessionId: string, options?: QueuedWorkListOptions): Promise<QueuedWorkBatch[]> {
+    const [session, page] = this.#listInput(sessionId, options);
+    return this.#ops.attempt(() => listBatches(this.#ctx, session, page));
   }
 
-  async listPendingQueuedWork(sessionId: string): Promise<QueuedWorkBatch[]> {
-    const session = this.#ops.input('session id', () => requireIdentifier(sessionId, 'sessionId'));
-    return this.#ops.attempt(() => listPendingBatches(this.#ctx, session));
+  /** One page (default the first 1000) of the batches not under a live claim. */
+  async listPendingQueuedWork(sessionId: string, options?: QueuedWorkListOptions): Promise<QueuedWorkBatch[]> {
+    const [session, page] = this.#listInput(sessionId, options);
+    return this.#ops.attempt(() => listPendingBatches(this.#ctx, session, page));
+  }
+
+  #listInput(sessionId: string, options: QueuedWorkListOptions | undefined): readonly [string, ListPage] {
+    return this.#ops.input('list request', () => [requireIdentifier(sessionId, 'sessionId'), requireListPage(options)] as const);
   }
 }

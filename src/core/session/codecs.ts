@@ -40,6 +40,7 @@ import {
   expectBytes,
   expectI64,
   expectId,
+  expectJson,
   expectObject,
   expectString,
   expectU64,
@@ -198,10 +199,29 @@ export function decodeNode(value: unknown, path: string): SessionNodeRecord {
   return record as SessionNodeRecord;
 }
 
+/**
+ * Checks nodes given by a caller: each node's shape, and that all of it is
+ * JSON (no bytes either: a node row is JSON text and would read back an
+ * array of numbers), so it reads back exactly as given.
+ */
 export function decodeNodes(value: unknown, path: string): SessionNodeRecord[] {
   const nodes = value === undefined ? [] : expectArray(value, path);
-  for (let i = 0; i < nodes.length; i++) decodeNode(nodes[i], `${path}[${i}]`);
+  for (let i = 0; i < nodes.length; i++) expectJson(decodeNode(nodes[i], `${path}[${i}]`), `${path}[${i}]`);
   return nodes as SessionNodeRecord[];
+}
+
+/**
+ * Checks frames given by a caller: their ids, and that they are JSON. Only
+ * `execution_state_snapshot` may hold bytes (it is read back as bytes);
+ * anywhere else a `Uint8Array` would come back as an array of numbers.
+ */
+export function decodeAgentFramesInput(value: unknown, path: string): AgentFrameRecord[] {
+  const frames = decodeAgentFrames(value, path);
+  frames.forEach((frame, i) => {
+    const { execution_state_snapshot: _bytes, ...rest } = frame;
+    expectJson(rest, `${path}[${i}]`);
+  });
+  return frames;
 }
 
 /** Accepts `SessionGraphData` or anything with `nodes` and `leaf_node_id` (a `SessionGraph`). */
@@ -266,6 +286,7 @@ export function checkHeadMetaInput(value: unknown): SessionHeadMeta {
   const record = expectObject(value, 'meta');
   expectId(record.session_id, 'meta.session_id');
   optionalId(record.leaf_node_id, 'meta.leaf_node_id');
+  decodeAgentFramesInput(record.agent_frames, 'meta.agent_frames');
   return decodeHeadMeta(record, expectU64(record.head_revision, 'meta.head_revision'));
 }
 
@@ -320,12 +341,16 @@ export function decodeHydratedCheckpoint(value: unknown, path: string): Hydrated
     const v = record[field];
     return v === undefined || v === null ? null : decode(v, `${path}.${field}`);
   };
+  // Snapshots and the manifest (with the turn state's payload) are msgpack blobs; msgpack keeps bytes as bytes.
+  const snapshot = <T>(decode: (v: unknown, p: string) => T) => (v: unknown, p: string): T => decode(expectJson(v, p, { bytes: true, msgpack: true }), p);
+  const turnState = decodeTurnState(record.turn_state, `${path}.turn_state`);
+  expectJson(turnState.protocol_turn_options.payload, `${path}.turn_state.protocol_turn_options.payload`, { msgpack: true });
   return {
-    turn_state: decodeTurnState(record.turn_state, `${path}.turn_state`),
+    turn_state: turnState,
     tool_state_ref: nullable('tool_state_ref', expectString),
-    tool_state: nullable('tool_state', decodeToolState),
+    tool_state: nullable('tool_state', snapshot(decodeToolState)),
     plugin_snapshot_ref: nullable('plugin_snapshot_ref', expectString),
-    plugin_snapshot: nullable('plugin_snapshot', (v, p) => expectObject(v, p) as unknown as PluginSessionSnapshot),
+    plugin_snapshot: nullable('plugin_snapshot', snapshot((v, p) => expectObject(v, p) as unknown as PluginSessionSnapshot)),
     plugin_snapshot_revision: nullable('plugin_snapshot_revision', expectU64),
     execution_state_ref: nullable('execution_state_ref', expectString),
     execution_state: nullable('execution_state', expectBytes),
@@ -406,7 +431,7 @@ export function decodeRuntimeCommit(value: unknown): RuntimeCommit {
     session_id: expectId(record.session_id, 'commit.session_id'),
     expected_head_revision: expected === undefined || expected === null ? null : expectU64(expected, 'commit.expected_head_revision'),
     config: decodeConfig(record.config, 'commit.config'),
-    agent_frames: decodeAgentFrames(record.agent_frames, 'commit.agent_frames'),
+    agent_frames: decodeAgentFramesInput(record.agent_frames, 'commit.agent_frames'),
     current_agent_frame_id:
       record.current_agent_frame_id === undefined ? '' : expectString(record.current_agent_frame_id, 'commit.current_agent_frame_id'),
     graph: decodeGraphDelta(record.graph, 'commit.graph'),
@@ -431,6 +456,7 @@ export function relationFromJson(text: string | null): SessionRelation {
 
 export function decodeSessionMetaInput(value: unknown): SessionMeta {
   const record = expectObject(value, 'meta');
+  if (record.relation !== undefined) expectJson(record.relation, 'meta.relation');
   const cwd = record.cwd;
   return {
     session_id: expectId(record.session_id, 'meta.session_id'),
@@ -448,7 +474,7 @@ export function decodeSessionHeadInput(value: unknown): SessionHead {
   const head: SessionHead = {
     session_id: record.session_id === undefined ? 'root' : expectId(record.session_id, 'head.session_id'),
     head_revision: record.head_revision === undefined ? 0 : expectU64(record.head_revision, 'head.head_revision'),
-    agent_frames: decodeAgentFrames(record.agent_frames, 'head.agent_frames'),
+    agent_frames: decodeAgentFramesInput(record.agent_frames, 'head.agent_frames'),
     current_agent_frame_id: optionalString(record.current_agent_frame_id, 'head.current_agent_frame_id') ?? '',
     graph: decodeGraphData(record.graph, 'head.graph'),
     config: decodeConfig(record.config, 'head.config'),

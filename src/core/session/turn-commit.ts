@@ -170,13 +170,12 @@ export function withCommittedAttachments(commit: RuntimeCommit, attachmentIds: I
  * stable across restarts, so a retry after a crash reproduces it.
  */
 export function turnCommitHash(commit: RuntimeCommit, codecs: Codecs = portableCodecs): string {
-  let normalized: RuntimeCommit;
   try {
-    normalized = decodeRuntimeCommit({ ...commit, expected_head_revision: null, turn_commit: null });
+    const normalized = decodeRuntimeCommit({ ...commit, expected_head_revision: null, turn_commit: null });
+    return stableJsonSha256Hex(codecs, scrub(normalized));
   } catch (error) {
     throw StoreError.invalidInput(`failed to serialize runtime turn commit: ${messageOf(error)}`, undefined, error);
   }
-  return stableJsonSha256Hex(codecs, scrub(normalized));
 }
 
 const VOLATILE_KEYS = new Set(['node_id', 'parent_node_id', 'leaf_node_id', 'timestamp']);
