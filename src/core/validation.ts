@@ -37,7 +37,8 @@ export interface JsonValueOptions {
   /**
    * The value is stored as msgpack: a `__proto__` key is refused (the
    * msgpack decoder refuses to read it back, so the blob could never be
-   * read).
+   * read), and so are strings and keys with a lone surrogate (UTF-8 would
+   * replace it).
    */
   msgpack?: boolean;
 }
@@ -53,9 +54,11 @@ export const MAX_JSON_DEPTH = 512;
 
 /**
  * Plain JSON headed for a row, a blob or a hash (spec decision 20): finite
- * numbers, well-formed strings (keys too), arrays without holes, plain
- * objects (prototype `Object.prototype` or `null`) without symbol keys, no
- * cycles, bounded depth. Everything else — `NaN`, `±Infinity`, `undefined`
+ * numbers, arrays without holes, plain objects (prototype `Object.prototype`
+ * or `null`), no cycles, bounded depth. Symbol keys are not data and are
+ * ignored, as `JSON.stringify` ignores them. A lone surrogate round-trips
+ * through JSON text (it is written as an escape) but not through msgpack's
+ * UTF-8, so it is refused only with the `msgpack` option. Everything else — `NaN`, `±Infinity`, `undefined`
  * in an array, a hole, `Date`, `Map`, `Set`, `BigInt`, a function, a symbol,
  * a class instance, a cycle — would be silently changed by
  * `JSON.stringify` (NaN becomes `null`, a `Date` a string, a `Map` `{}`),
@@ -66,7 +69,47 @@ export const MAX_JSON_DEPTH = 512;
  */
 export function findJsonProblem(value: unknown, path: string, options: JsonValueOptions = {}): JsonProblem | null {
   const mode: WalkMode = { bytes: options.bytes === true, msgpack: options.msgpack === true };
+  // The fast pass builds no path strings (that would cost more than the
+  // check itself on a large state); only a value with a problem is walked
+  // again to name where it is.
+  if (isJson(value, mode, 0, [])) return null;
   return walkJson(value, path, mode, 0, []);
+}
+
+function isJson(value: unknown, mode: WalkMode, depth: number, open: object[]): boolean {
+  switch (typeof value) {
+    case 'boolean':
+      return true;
+    case 'string':
+      return !mode.msgpack || value.isWellFormed();
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_JSON_DEPTH || open.includes(value)) return false;
+      const proto = Object.getPrototypeOf(value);
+      if (proto === Array.prototype) {
+        const items = value as unknown[];
+        open.push(value);
+        for (let i = 0; i < items.length; i++) {
+          if (!(i in items) || !isJson(items[i], mode, depth + 1, open)) return false;
+        }
+        open.pop();
+        return true;
+      }
+      if (proto !== Object.prototype && proto !== null) return mode.bytes && proto === Uint8Array.prototype;
+      open.push(value);
+      for (const key in value) {
+        const member = (value as Record<string, unknown>)[key];
+        if (member === undefined) continue;
+        if ((mode.msgpack && (key === '__proto__' || !key.isWellFormed())) || !isJson(member, mode, depth + 1, open)) return false;
+      }
+      open.pop();
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 interface WalkMode {
@@ -84,7 +127,7 @@ function walkJson(value: unknown, path: string, mode: WalkMode, depth: number, o
     case 'boolean':
       return null;
     case 'string':
-      return value.isWellFormed() ? null : problem(path, 'holds a string with a lone surrogate (not well-formed Unicode)');
+      return !mode.msgpack || value.isWellFormed() ? null : problem(path, 'holds a string with a lone surrogate, which a msgpack blob cannot hold (UTF-8 has no encoding for it)');
     case 'number':
       return Number.isFinite(value) ? null : problem(path, `holds the non-finite number ${value}`);
     case 'object': {
@@ -122,14 +165,11 @@ function walkObject(value: object, path: string, mode: WalkMode, depth: number, 
     const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
     return problem(path, `must be plain JSON (got ${typeof name === 'string' && name !== '' ? `a ${name}` : 'a class instance'})`);
   }
-  if (Object.getOwnPropertySymbols(value).some((symbol) => Object.prototype.propertyIsEnumerable.call(value, symbol))) {
-    return problem(path, 'must be plain JSON (it has symbol keys)');
-  }
   for (const key of Object.keys(value)) {
     const member = (value as Record<string, unknown>)[key];
     if (member === undefined) continue;
     const memberPath = `${path}.${key}`;
-    if (!key.isWellFormed()) return problem(memberPath, 'has a key with a lone surrogate (not well-formed Unicode)');
+    if (mode.msgpack && !key.isWellFormed()) return problem(memberPath, 'has a key with a lone surrogate, which a msgpack blob cannot hold');
     if (mode.msgpack && key === '__proto__') return problem(memberPath, 'is a `__proto__` key, which a msgpack blob cannot hold');
     const found = walkJson(member, memberPath, mode, depth + 1, open);
     if (found !== null) return found;

@@ -1,8 +1,8 @@
 /**
  * Spec decision 20, fuzzed: random JSON-like values — the non-JSON kinds
  * included (NaN, ±Infinity, undefined and holes in arrays, Date, Map, Set,
- * BigInt, functions, symbols, class instances, cycles, lone surrogates,
- * bytes where the field is not bytes) — written into every free-form field
+ * BigInt, functions, symbols, class instances, cycles, lone surrogates in
+ * msgpack blobs, bytes where the field is not bytes) — written into every free-form field
  * of every component. Each value either reads back exactly (JSON equality:
  * `-0` is 0, an `undefined` member is absent) or is refused with the
  * component's `InvalidInput`, leaving the database byte-for-byte unchanged.
@@ -75,13 +75,13 @@ function generator(random: () => number, bytesAllowed: boolean, msgpack: boolean
         cycle.self = cycle;
         return cycle;
       },
-      () => 'lone \uD800 surrogate',
-      () => ({ ['bad\uDC00key']: 1 }),
-      () => ({ [Symbol('k')]: 1, ok: true }),
     ];
+    // A lone surrogate survives JSON text (as an escape) but not msgpack's UTF-8.
+    if (msgpack) kinds.push(() => 'lone \uD800 surrogate', () => ({ ['bad\uDC00key']: 1 }));
     if (!bytesAllowed) kinds.push(() => new Uint8Array([1, 2, 3]));
     return { value: pick(kinds)(), json: false };
   };
+  const lone = (): Generated[] => (msgpack ? [] : [{ value: 'lone \uD800 surrogate', json: true }, { value: { ['k\uDC00']: 1 }, json: true }]);
   const scalar = (): unknown =>
     pick<() => unknown>([
       () => null,
@@ -97,6 +97,9 @@ function generator(random: () => number, bytesAllowed: boolean, msgpack: boolean
   const any = (depth: number): Generated => {
     const roll = random();
     if (roll < 0.12) return nonJson();
+    if (roll < 0.13 && !msgpack) return pick(lone());
+    // Symbol keys are not data: ignored, as by JSON.stringify.
+    if (roll < 0.14) return { value: { [Symbol('k')]: 1, ok: true }, json: true };
     if (bytesAllowed && roll < 0.18) return { value: new Uint8Array(Array.from({ length: Math.floor(random() * 5) }, () => Math.floor(random() * 256))), json: true };
     if (depth >= 4 || roll < 0.5) return { value: scalar(), json: true };
     if (roll < 0.75) {
