@@ -10,6 +10,7 @@
  * everywhere.
  */
 import { ShapeError } from '../validation.ts';
+import { SqliteBusyError } from './errors.ts';
 import { OperationRunner } from './runner.ts';
 import type { Rollback } from './transaction.ts';
 
@@ -112,6 +113,25 @@ export class ComponentOperations {
     } catch (error) {
       throw this.#family.from(error);
     }
+  }
+
+  /**
+   * {@link writeOperation} for hot paths: when the first attempt succeeds and
+   * the connection has no persistence target to wait for, the result comes
+   * back synchronously (no promise hop); otherwise a promise. Callers write
+   * `const r = ops.writeOperationFast(op); const value = r instanceof Promise ? await r : r;`.
+   */
+  writeOperationFast<T>(operation: () => T): T | Promise<T> {
+    this.ensureOpen();
+    let result: T;
+    try {
+      result = operation();
+    } catch (error) {
+      if (!(error instanceof SqliteBusyError)) throw this.#family.from(error);
+      return this.writeOperation(operation);
+    }
+    if (this.runner.conn.whenDurable === undefined) return result;
+    return this.durable().then(() => result);
   }
 
   /** Awaits the connection's persistence target (`NotPersisted` when it fails). */

@@ -115,9 +115,13 @@ export class EffectReplayState implements JournalLease {
     this.#closing.abort();
   }
 
-  /** The first transaction of an effect call (retried on lock contention, acknowledged once durable). */
-  prepare(request: EffectRequest): Promise<PreparedEffect> {
-    return this.#ops.writeOperation(() => prepareEffect(this.conn, request, this, this.replayMode, this.clock, this.logger));
+  /**
+   * The first transaction of an effect call (retried on lock contention,
+   * acknowledged once durable); synchronous when nothing has to be waited
+   * for, since a replay is the hot path.
+   */
+  prepare(request: EffectRequest): PreparedEffect | Promise<PreparedEffect> {
+    return this.#ops.writeOperationFast(() => prepareEffect(this.conn, request, this, this.replayMode, this.clock, this.logger));
   }
 
   /** The second: records the result of a claimed execution. */
@@ -222,7 +226,8 @@ export class SqliteRuntimeEffectController extends ReplayStateView implements Ru
     const state = this.state;
     const request = effectRequest(this.#scopeId, envelope, state.codecs);
     for (;;) {
-      const prepared = await state.prepare(request);
+      const pending = state.prepare(request);
+      const prepared = pending instanceof Promise ? await pending : pending;
       switch (prepared.kind) {
         case 'replay_outcome':
           if (prepared.dueAtMs !== null) await state.sleepUntil(prepared.dueAtMs);

@@ -10,8 +10,8 @@
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { ComponentOperations } from '../driver/operations.ts';
+import { writeAttempt } from '../driver/transaction.ts';
 import { OperationRunner } from '../driver/runner.ts';
-import { readAttempt } from '../driver/transaction.ts';
 import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
 import { InvalidInputError, PluginError, SchemaVersionError, pluginErrorFamily } from '../errors.ts';
@@ -289,7 +289,9 @@ export class SqliteProcessRegistry implements ProcessRegistry {
       checkProcessId(processId);
       return normaliseAppendRequest(request);
     });
-    const { result, appended } = await this.#append(processId, clean);
+    const pending = this.#append(processId, clean);
+    // The hot path: no lock wait and no persistence target, so no promise hop.
+    const { result, appended } = pending instanceof Promise ? await pending : pending;
     // Waiters of this instance re-check now; others see the row on their next poll.
     if (appended) this.#notifier.notify();
     return result;
@@ -298,8 +300,8 @@ export class SqliteProcessRegistry implements ProcessRegistry {
   #append(
     processId: string,
     request: ProcessEventAppendRequest,
-  ): Promise<{ result: ProcessEventAppendResult; appended: boolean }> {
-    return this.#ops.write(() => {
+  ): AppendOutcome | Promise<AppendOutcome> {
+    return this.#ops.writeOperationFast(() => writeAttempt(this.#conn, (): AppendOutcome => {
       const now = readEpochMs(this.#clock);
       const { record, next: sequence } = this.#rows.loadForAppend(processId);
       const lookup = request.replay && this.#rows.eventByKey(processId, request.replay.key);
@@ -315,7 +317,7 @@ export class SqliteProcessRegistry implements ProcessRegistry {
         this.#rows.save({ ...this.#rows.require(processId), updated_at_ms: now, status: prepared.status_update });
       }
       return { result, appended: true };
-    });
+    }));
   }
 
   /**
@@ -465,6 +467,12 @@ export class SqliteProcessRegistry implements ProcessRegistry {
       this.#leases.release({ process_id: completion.process_id, lease_token: completion.lease_token }),
     );
   }
+}
+
+/** What one append did: the result, and whether a row was written (a replay writes none). */
+interface AppendOutcome {
+  readonly result: ProcessEventAppendResult;
+  readonly appended: boolean;
 }
 
 /** `PluginError` `session` for everything; bad input, lock waits and failed persistence carry their `condition`. */
