@@ -5,7 +5,7 @@
  * its contract: bad input and corrupt rows both get a precise message.
  */
 import { bytesFromJson } from './codec/json-bytes.ts';
-import { StoreError } from './errors.ts';
+import { StoreError } from './contract/errors.ts';
 import { findJsonProblem, identifierProblem, ShapeError, u64Problem, type JsonValueOptions } from './validation.ts';
 
 export { ShapeError };

@@ -3,7 +3,7 @@
  * problem description, or `null` when the value is fine, so every component
  * can raise its own typed error with the same wording.
  */
-import { brandError } from './brand.ts';
+import { brandError } from './contract/brand.ts';
 
 /**
  * Identifiers (session, node, batch, process, scope ids, keys) must be

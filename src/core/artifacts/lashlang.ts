@@ -6,13 +6,13 @@
  * so equal artifacts always give equal bytes and equal blob refs.
  */
 import { insertArtifactBlob, lookupBlob } from '../blobs/blob-table.ts';
-import { conditionOf } from '../errors.ts';
+import { conditionOf } from '../contract/errors.ts';
 import { BlobDescriptors } from '../blobs/descriptor.ts';
 import { canonicalJson } from '../codec/canonical-json.ts';
 import { utf8Decode, utf8Encode } from '../codec/utf8.ts';
 import type { DurabilityTier } from '../driver/types.ts';
-import { ArtifactStoreError } from '../errors.ts';
-import type { JsonValue } from '../model/json.ts';
+import { ArtifactStoreError } from '../contract/errors.ts';
+import type { JsonValue } from '../contract/json.ts';
 import type { ComponentOperations } from '../driver/operations.ts';
 import type { BuiltinBlobProfile } from '../blobs/profile.ts';
 import type { BlobIo } from '../blobs/blob-table.ts';

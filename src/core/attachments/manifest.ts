@@ -10,35 +10,13 @@
 import type { ComponentOperations } from '../driver/operations.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import type { Logger } from '../logger.ts';
-import type { EpochMs } from '../model/json.ts';
+import type { EpochMs } from '../contract/json.ts';
 import { expectArray, expectId, expectObject, expectString, expectU64 } from '../shape.ts';
 import { readEpochMs } from '../validation.ts';
 
-/** Lowercase hex SHA-256 of the attachment bytes (see `contentId`). */
-export type AttachmentId = string;
+import type { AttachmentId, AttachmentIntent, AttachmentManifest, AttachmentManifestEntry } from '../contract/attachments.ts';
 
-export interface AttachmentIntent {
-  attachment_id: AttachmentId;
-  session_id: string;
-  /** `sha256:{attachment_id}` as written by `SessionScopedAttachmentStore`. */
-  canonical_uri: string;
-  intent_at_epoch_ms: EpochMs;
-}
-
-export interface AttachmentManifestEntry extends AttachmentIntent {
-  committed_at_epoch_ms: EpochMs | null;
-}
-
-export interface AttachmentManifest {
-  /** Idempotent: the first intent for an id wins. */
-  recordIntent(intent: AttachmentIntent): void;
-  /** Stamps the ids of this session as committed (the first stamp wins). Unknown ids are ignored. */
-  commitRefs(sessionId: string, attachmentIds: readonly AttachmentId[]): void;
-  /** Uncommitted rows with `intent_at <= olderThanEpochMs`, oldest first, across every session. */
-  listUncommitted(olderThanEpochMs: EpochMs): AttachmentManifestEntry[];
-  /** Deletes the row; a missing row is a no-op. */
-  forget(attachmentId: AttachmentId): void;
-}
+export type { AttachmentId, AttachmentIntent, AttachmentManifest, AttachmentManifestEntry };
 
 /** A manifest that keeps nothing: every call succeeds and nothing is ever listed. */
 export const NOOP_ATTACHMENT_MANIFEST: AttachmentManifest = Object.freeze({

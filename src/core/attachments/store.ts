@@ -3,9 +3,9 @@
  * addressed bytes plus metadata, and the session-scoped wrapper that records
  * a write-ahead intent in the manifest before any byte is written.
  */
-import { brandError } from '../brand.ts';
+import { brandError } from '../contract/brand.ts';
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
-import type { U64 } from '../model/json.ts';
+import type { U64 } from '../contract/json.ts';
 import type { AttachmentId, AttachmentManifest } from './manifest.ts';
 
 export type ImageMediaType = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';

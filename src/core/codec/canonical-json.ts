@@ -14,7 +14,7 @@
  * instead of hashing as something else (a `Date` and a `Map` would both be
  * `{}`: two different values, one hash).
  */
-import { brandError } from '../brand.ts';
+import { brandError } from '../contract/brand.ts';
 import type { Codecs } from './codecs.ts';
 
 /**

@@ -4,7 +4,7 @@
  * bare `Error` with the SQLite message); drivers translate them here so the
  * rest of the code never string-matches "database is locked".
  */
-import { brandError } from '../brand.ts';
+import { brandError } from '../contract/brand.ts';
 
 /** Primary SQLite result codes we care about by name. */
 export const SQLITE_CODES: Readonly<Record<number, string>> = {

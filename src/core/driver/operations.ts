@@ -9,6 +9,7 @@
  * the lock-wait, durability and error rules are therefore the same
  * everywhere.
  */
+import { PluginError, StoreError } from '../contract/errors.ts';
 import { ShapeError } from '../validation.ts';
 import { SqliteBusyError } from './errors.ts';
 import { OperationRunner } from './runner.ts';
@@ -172,4 +173,24 @@ export class ComponentOperations {
 export function jsonPath(path: string): string {
   const match = /^[A-Za-z_][\w ]*/.exec(path);
   return match === null ? `$${path.startsWith('[') || path.startsWith('.') ? '' : '.'}${path}` : `$${path.slice(match[0].length)}`;
+}
+
+/** How the session store and queued work report failures (`src/core/driver/operations.ts`). */
+export const storeErrorFamily: ErrorFamily = Object.freeze({
+  from: (error: unknown) => StoreError.from(error),
+  invalidInput: (message: string, path: string | undefined, cause: unknown) => StoreError.invalidInput(message, path, cause),
+  closed: () => StoreError.backend('the store is closed'),
+  // A check may raise a contract error on purpose (`UnsupportedReadScope`); a `Backend` from a check is about the input.
+  isContractError: (error: unknown) => error instanceof StoreError && error.detail.kind !== 'Backend',
+});
+
+/** The process registry's and host-event store's family: `PluginError` `session`, with a `condition`. */
+export function pluginErrorFamily(closedMessage: string): ErrorFamily {
+  return Object.freeze({
+    from: (error: unknown) => PluginError.from(error),
+    invalidInput: (message: string, _path: string | undefined, cause: unknown) => PluginError.invalidInput(message, cause),
+    closed: () => PluginError.session(closedMessage),
+    // The registry's and host-event store's checks raise their own PluginErrors (reference wording).
+    isContractError: (error: unknown) => error instanceof PluginError,
+  });
 }

@@ -26,7 +26,7 @@
  * const rows = await ops.read(() => conn.all(…));
  * ```
  */
-import { LockWaitTimeoutError, PersistenceError } from '../errors.ts';
+import { LockWaitTimeoutError, PersistenceError } from '../contract/errors.ts';
 import { SqliteBusyError } from './errors.ts';
 import { readAttempt, writeAttempt, type Rollback } from './transaction.ts';
 import type { SqliteConnection } from './types.ts';

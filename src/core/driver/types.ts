@@ -23,8 +23,9 @@ export interface RunResult {
   changes: number;
 }
 
-/** Whether committed data survives a process crash. */
-export type DurabilityTier = 'inline' | 'durable';
+import type { DurabilityTier } from '../contract/durability.ts';
+
+export type { DurabilityTier };
 
 /** What a connection is, so components can pick defaults and refuse writes honestly. */
 export interface ConnectionInfo {

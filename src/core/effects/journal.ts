@@ -8,12 +8,12 @@
  */
 import { writeAttempt } from '../driver/transaction.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { RuntimeEffectControllerError } from '../errors.ts';
+import { RuntimeEffectControllerError } from '../contract/errors.ts';
 import type { Clock, Logger } from '../logger.ts';
-import { isJsonObject } from '../model/json.ts';
+import { isJsonObject } from '../contract/json.ts';
 import { readEpochMs, saturatingAdd } from '../validation.ts';
-import type { RuntimeEffectKind } from '../model/invocation.ts';
-import type { RuntimeEffectOutcome } from './types.ts';
+import type { RuntimeEffectKind } from '../contract/invocation.ts';
+import type { RuntimeEffectOutcome } from '../contract/effects.ts';
 
 const STATUS_IN_PROGRESS = 'in_progress';
 const STATUS_COMPLETED = 'completed';

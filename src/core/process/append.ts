@@ -8,9 +8,9 @@
 import { jsonValueProblem } from '../validation.ts';
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
-import { PluginError } from '../errors.ts';
-import type { RuntimeInvocation, RuntimeReplay } from '../model/invocation.ts';
-import type { EpochMs, JsonValue, U64 } from '../model/json.ts';
+import { PluginError } from '../contract/errors.ts';
+import type { RuntimeInvocation, RuntimeReplay } from '../contract/invocation.ts';
+import type { EpochMs, JsonValue, U64 } from '../contract/json.ts';
 import { decodeReplay, decodeScope, ShapeError } from './decode.ts';
 import { lashSchemaProblem } from './lash-schema.ts';
 import { materializeSemantics } from './materialize.ts';
@@ -26,7 +26,7 @@ import type {
   ProcessStatus,
   ProcessWake,
   ProcessWakeDelivery,
-} from './types.ts';
+} from '../contract/process.ts';
 
 /** The stored event of a replay key, with the payload hash it was stored under. */
 export interface ReplayLookup {

@@ -10,16 +10,16 @@
  * `jsonValueProblem` (`src/core/validation.ts`).
  */
 import { jsonValueProblem, ShapeError } from '../validation.ts';
-import { PluginError } from '../errors.ts';
-import type { CausalRef } from '../model/causal.ts';
+import { PluginError } from '../contract/errors.ts';
+import type { CausalRef } from '../contract/causal.ts';
 import {
   RUNTIME_EFFECT_KINDS,
   type RuntimeInvocation,
   type RuntimeReplay,
   type RuntimeScope,
   type RuntimeSubject,
-} from '../model/invocation.ts';
-import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.ts';
+} from '../contract/invocation.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../contract/json.ts';
 import type {
   LashSchema,
   PreparedToolCall,
@@ -43,7 +43,7 @@ import type {
   SystemTimeJson,
   ToolControl,
   ToolFailureClass,
-} from './types.ts';
+} from '../contract/process.ts';
 
 export { ShapeError };
 

@@ -5,11 +5,11 @@
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
-import { PluginError } from '../errors.ts';
+import { PluginError } from '../contract/errors.ts';
 import { identifierProblem } from '../validation.ts';
 import { decodeRegistration, normaliseInput } from './decode.ts';
 import { defaultProcessEventTypes, processScopeIsEmpty } from './model.ts';
-import type { ProcessRegistration } from './types.ts';
+import type { ProcessRegistration } from '../contract/process.ts';
 
 export interface PreparedRegistration {
   registration: ProcessRegistration;

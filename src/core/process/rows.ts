@@ -11,13 +11,13 @@
  * byte-aware replacer of `stringifyJsonRow` costs a tenth of an append.
  */
 import type { SqliteConnection } from '../driver/types.ts';
-import { PluginError } from '../errors.ts';
+import { PluginError } from '../contract/errors.ts';
 import type { Logger } from '../logger.ts';
-import type { EpochMs, U64 } from '../model/json.ts';
+import type { EpochMs, U64 } from '../contract/json.ts';
 import type { ReplayLookup } from './append.ts';
 import { decodeEvent, decodeRecord, ShapeError } from './decode.ts';
 import { ownerScopeId } from './model.ts';
-import type { ProcessEvent, ProcessRecord } from './types.ts';
+import type { ProcessEvent, ProcessRecord } from '../contract/process.ts';
 
 /**
  * `updated_at_ms` moved by appends made since the record was written: the

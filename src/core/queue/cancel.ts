@@ -2,7 +2,7 @@
 import { rollback, writeAttempt } from '../driver/transaction.ts';
 import { readClock, type QueueContext } from './context.ts';
 import { deleteBatchItems, selectUnclaimedRow } from './rows.ts';
-import type { QueuedWorkBatch } from './types.ts';
+import type { QueuedWorkBatch } from '../contract/queue.ts';
 
 const DELETE_BATCH = 'DELETE FROM queued_work_batches WHERE batch_id = ?';
 

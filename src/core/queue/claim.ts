@@ -15,7 +15,7 @@ import { saturatingAdd } from '../validation.ts';
 import { mergeKeysEqual } from './codec.ts';
 import { readClock, type QueueContext } from './context.ts';
 import { integerColumn, selectReadyRows, type BatchPolicies, type BatchRow } from './rows.ts';
-import type { QueuedWorkClaim, QueuedWorkClaimBoundary } from './types.ts';
+import type { QueuedWorkClaim, QueuedWorkClaimBoundary } from '../contract/queue.ts';
 
 const CLAIM_ROW = `UPDATE queued_work_batches
   SET claim_id = ?, claim_owner_id = ?, claim_token = ?, claim_fencing_token = claim_fencing_token + 1,

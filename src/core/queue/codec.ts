@@ -7,8 +7,8 @@
  * checks a draft before it is written, so whatever is enqueued reads back.
  */
 import { bytesFromJson, stringifyJsonRow } from '../codec/json-bytes.ts';
-import { StoreError } from '../errors.ts';
-import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.ts';
+import { StoreError } from '../contract/errors.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../contract/json.ts';
 import { identifierProblem, ShapeError, u64Problem } from '../validation.ts';
 import {
   DELIVERY_POLICIES,
@@ -21,7 +21,7 @@ import {
   type SessionCommand,
   type SlotPolicy,
   type TurnInput,
-} from './types.ts';
+} from '../contract/queue.ts';
 
 export { ShapeError };
 

@@ -5,9 +5,9 @@
  * single lost claim leaves the whole commit unwritten.
  */
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import { deleteBatchItems, holdsExactly, selectHeldBatchIds } from './rows.ts';
-import type { QueuedWorkCompletion } from './types.ts';
+import type { QueuedWorkCompletion } from '../contract/queue.ts';
 
 const DELETE_HELD =
   'DELETE FROM queued_work_batches WHERE session_id = ? AND batch_id = ? AND claim_id = ? AND claim_token = ?';

@@ -4,12 +4,12 @@
  * new batch and its items.
  */
 import { writeAttempt } from '../driver/transaction.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import { decodePayload } from './codec.ts';
 import { readClock, type QueueContext } from './context.ts';
 import type { DraftRow } from './input.ts';
 import { batchFromRow, selectRowBySourceKey, type BatchRow } from './rows.ts';
-import type { QueuedWorkBatch } from './types.ts';
+import type { QueuedWorkBatch } from '../contract/queue.ts';
 
 const INSERT_BATCH = `INSERT INTO queued_work_batches
   (batch_id, session_id, source_key, delivery_policy, slot_policy, merge_key_json, available_at_ms, enqueued_at_ms)

@@ -4,7 +4,7 @@
  * `input()`, so bad input is `StoreError` `InvalidInput` (spec decision 19)
  * before any database work, and changes nothing.
  */
-import { isJsonObject } from '../model/json.ts';
+import { isJsonObject } from '../contract/json.ts';
 import { identifierProblem, ShapeError, u64Problem } from '../validation.ts';
 import { encodeMergeKey, encodePayload, mergeKeyFromValue, parseDeliveryPolicy, parseSlotPolicy, payloadFromValue } from './codec.ts';
 import { expectJson } from '../shape.ts';
@@ -15,7 +15,7 @@ import {
   type QueuedWorkBatchDraft,
   type QueuedWorkClaim,
   type QueuedWorkClaimBoundary,
-} from './types.ts';
+} from '../contract/queue.ts';
 
 /** A checked draft, with its merge key and payloads already in row form. */
 export interface DraftRow {

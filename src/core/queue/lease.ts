@@ -4,11 +4,11 @@
  * not checked (`contract-session.md` §2.5).
  */
 import { writeAttempt } from '../driver/transaction.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import { saturatingAdd } from '../validation.ts';
 import { readClock, type QueueContext } from './context.ts';
 import { holdsExactly, selectHeldBatchIds } from './rows.ts';
-import type { QueuedWorkClaim } from './types.ts';
+import type { QueuedWorkClaim } from '../contract/queue.ts';
 
 const RENEW = `UPDATE queued_work_batches SET claim_expires_at_ms = ?
   WHERE session_id = ? AND claim_id = ? AND claim_token = ?`;

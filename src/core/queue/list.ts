@@ -6,18 +6,9 @@
 import { readAttempt } from '../driver/transaction.ts';
 import { readClock, type QueueContext } from './context.ts';
 import { selectSessionRows } from './rows.ts';
-import type { QueuedWorkBatch } from './types.ts';
+import type { QueuedWorkBatch } from '../contract/queue.ts';
 
-/** Batches a list returns when the caller names no `limit`. */
-export const DEFAULT_QUEUE_LIST_LIMIT = 1000;
-
-/** A page of a queue list. */
-export interface QueuedWorkListOptions {
-  /** At most this many batches (a positive safe integer). Default 1000. */
-  limit?: number;
-  /** Only batches queued after this one (`enqueue_seq`); default 0, the head of the queue. */
-  afterEnqueueSeq?: number;
-}
+export { DEFAULT_QUEUE_LIST_LIMIT, type QueuedWorkListOptions } from '../contract/queue.ts';
 
 export interface ListPage {
   readonly afterSeq: number;

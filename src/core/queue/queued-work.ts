@@ -10,13 +10,13 @@
  * (`completion.ts`).
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
-import { ComponentOperations } from '../driver/operations.ts';
+import { ComponentOperations, storeErrorFamily } from '../driver/operations.ts';
 import { OperationRunner } from '../driver/runner.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { SchemaVersionError, StoreError, storeErrorFamily } from '../errors.ts';
+import { SchemaVersionError, StoreError } from '../contract/errors.ts';
 import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
-import { SESSION_SCHEMA } from '../session/schema.ts';
+import { SESSION_SCHEMA } from '../schema/session.ts';
 import { TokenSource } from '../tokens.ts';
 import { cancelBatch } from './cancel.ts';
 import { claimReady } from './claim.ts';
@@ -33,7 +33,7 @@ import type {
   QueuedWorkClaim,
   QueuedWorkClaimBoundary,
   QueuedWorkPersistence,
-} from './types.ts';
+} from '../contract/queue.ts';
 
 export interface QueuedWorkOptions {
   /** Epoch milliseconds; read once per operation. Default `Date.now`. */

@@ -7,10 +7,10 @@
  * at once; the conformance suite relies on it).
  */
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeMergeKey, decodePayload, parseDeliveryPolicy, parseSlotPolicy } from './codec.ts';
-import type { QueuedWorkBatch, QueuedWorkItem } from './types.ts';
+import type { QueuedWorkBatch, QueuedWorkItem } from '../contract/queue.ts';
 
 /** A `queued_work_batches` row as selected by {@link BATCH_COLUMNS}. */
 export interface BatchRow {

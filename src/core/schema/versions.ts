@@ -8,7 +8,7 @@
  */
 import { retryWhileBusy, writeAttempt } from '../driver/transaction.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { SchemaVersionError } from '../errors.ts';
+import { SchemaVersionError } from '../contract/errors.ts';
 
 export interface ComponentSchema {
   /** Key of the version row: `session`, `process`, `host_events`, `effects`. */

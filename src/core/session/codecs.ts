@@ -4,10 +4,10 @@
  * write the reference's key order and skip rules. Decoders serve both sides:
  * checking caller input before a write, and parsing rows read back.
  */
-import type { SessionReadScope } from '../errors.ts';
-import type { JsonValue } from '../model/json.ts';
+import type { SessionReadScope } from '../contract/errors.ts';
+import type { JsonValue } from '../contract/json.ts';
 import { identifierProblem } from '../validation.ts';
-import type { QueuedWorkCompletion } from '../queue/types.ts';
+import type { QueuedWorkCompletion } from '../contract/queue.ts';
 import type {
   AgentFrameRecord,
   ModelSpec,
@@ -22,7 +22,7 @@ import type {
   TokenLedgerEntry,
   TokenUsage,
   ToolState,
-} from './model.ts';
+} from '../contract/session-model.ts';
 import type {
   GraphCommitDelta,
   HydratedSessionCheckpoint,
@@ -33,7 +33,7 @@ import type {
   SessionHead,
   SessionHeadMeta,
   SessionMeta,
-} from './records.ts';
+} from '../contract/session-records.ts';
 import {
   ShapeError,
   expectArray,

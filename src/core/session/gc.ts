@@ -19,13 +19,13 @@
 import type { BlobRef } from '../blobs/blob-table.ts';
 import { dropExpiredPins, livePins } from '../blobs/pins.ts';
 import { artifactRootRefs } from '../artifacts/lashlang.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import { messageOf } from '../shape.ts';
 import { readEpochMs } from '../validation.ts';
 import { lookupManifest } from './checkpoints.ts';
 import type { StoreContext } from './context.ts';
 import { readHeadMeta } from './head-table.ts';
-import type { GcReport } from './records.ts';
+import type { GcReport } from '../contract/session-records.ts';
 
 /** Blobs deleted per write transaction. */
 export const GC_BATCH_SIZE = 256;

@@ -10,12 +10,12 @@ import { expectArray } from '../shape.ts';
 import { lookupManifest } from './checkpoints.ts';
 import { checkHeadMetaInput, decodeGraphData, decodeLedgerEntry, decodeNodes, decodeSessionHeadInput } from './codecs.ts';
 import type { StoreContext } from './context.ts';
-import { SessionGraph } from './graph.ts';
+import { SessionGraph } from '../contract/session-graph.ts';
 import { insertNodes, loadLiveNodes, replaceAllNodes } from './graph-table.ts';
 import { readHeadMeta, updateHeadNodeCount, writeHeadMeta } from './head-table.ts';
 import { readSessionMeta } from './meta-table.ts';
-import type { SessionNodeRecord, TokenLedgerEntry } from './model.ts';
-import type { SessionHead, SessionHeadMeta, SessionPickerInfo } from './records.ts';
+import type { SessionNodeRecord, TokenLedgerEntry } from '../contract/session-model.ts';
+import type { SessionHead, SessionHeadMeta, SessionPickerInfo } from '../contract/session-records.ts';
 import { insertUsageDeltas, loadUsageDeltas, mergeTokenLedger } from './usage-table.ts';
 
 /** A head and every blob it reaches, read from one store to be written into another. */

@@ -3,7 +3,7 @@ import { DEFAULT_BLOB_GRACE_MS } from '../blobs/pins.ts';
 import { isBlobProfile, type BuiltinBlobProfile } from '../blobs/profile.ts';
 import type { Codecs } from '../codec/codecs.ts';
 import type { ConnectionInfo } from '../driver/types.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../contract/errors.ts';
 import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import { u64Problem } from '../validation.ts';
 

@@ -5,15 +5,15 @@
  * SQLite `Store` needs none of this.
  */
 import type { DurabilityTier } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import { claimExactBatches } from '../queue/exact-claim.ts';
 import type { AttachmentIntent, AttachmentManifestEntry } from '../attachments/manifest.ts';
-import type { SessionReadScope } from '../errors.ts';
-import type { QueuedWorkBatch, QueuedWorkBatchDraft, QueuedWorkClaim, QueuedWorkClaimBoundary } from '../queue/types.ts';
+import type { SessionReadScope } from '../contract/errors.ts';
+import type { QueuedWorkBatch, QueuedWorkBatchDraft, QueuedWorkClaim, QueuedWorkClaimBoundary } from '../contract/queue.ts';
 import type { QueuedWorkListOptions } from '../queue/list.ts';
-import type { SessionNodeRecord } from './model.ts';
-import type { QueueMethodName, RuntimePersistence } from './persistence.ts';
-import type { GcReport, PersistedSessionRead, RuntimeCommit, RuntimeCommitResult, SessionMeta, VacuumReport } from './records.ts';
+import type { SessionNodeRecord } from '../contract/session-model.ts';
+import type { QueueMethodName, RuntimePersistence } from '../contract/session.ts';
+import type { GcReport, PersistedSessionRead, RuntimeCommit, RuntimeCommitResult, SessionMeta, VacuumReport } from '../contract/session-records.ts';
 
 /**
  * Implements the three defaulted methods; a subclass supplies the rest:

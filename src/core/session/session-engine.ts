@@ -6,17 +6,17 @@
  * nothing written), lock waits retried asynchronously, `StoreError` out.
  */
 import { rollback } from '../driver/transaction.ts';
-import { StoreError, type SessionReadScope } from '../errors.ts';
+import { StoreError, type SessionReadScope } from '../contract/errors.ts';
 import { expectArray, expectId, expectString } from '../shape.ts';
 import { hydrateCheckpoint, storeCheckpoint } from './checkpoints.ts';
 import { decodeHydratedCheckpoint, decodeRuntimeCommit, decodeSessionMetaInput, isReadScope } from './codecs.ts';
 import { applyRuntimeCommit, prepareRuntimeCommit } from './commit.ts';
 import type { StoreContext } from './context.ts';
-import { SessionGraph } from './graph.ts';
+import { SessionGraph } from '../contract/session-graph.ts';
 import { deleteTombstoned, loadActivePathNodes, loadLiveNode, loadLiveNodes, tombstoneNodeIds } from './graph-table.ts';
 import { readHeadMeta, updateHeadNodeCount } from './head-table.ts';
 import { readSessionMeta, writeSessionMeta } from './meta-table.ts';
-import type { SessionNodeRecord } from './model.ts';
+import type { SessionNodeRecord } from '../contract/session-model.ts';
 import type {
   HydratedSessionCheckpoint,
   PersistedSessionRead,
@@ -25,7 +25,7 @@ import type {
   SessionMeta,
   StoredSessionCheckpoint,
   VacuumReport,
-} from './records.ts';
+} from '../contract/session-records.ts';
 import { rememberCommittedGraph } from './turn-commit.ts';
 import { loadUsageDeltas, mergeTokenLedger } from './usage-table.ts';
 import type { BlobRef } from '../blobs/blob-table.ts';

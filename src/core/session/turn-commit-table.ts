@@ -5,9 +5,9 @@
  */
 import { stringifyJsonRow } from '../codec/json-bytes.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import { decodeCommitResult, encodeCommitResult } from './codecs.ts';
-import type { RuntimeCommitResult, RuntimeTurnCommitStamp } from './records.ts';
+import type { RuntimeCommitResult, RuntimeTurnCommitStamp } from '../contract/session-records.ts';
 import { messageOf } from '../shape.ts';
 
 const SELECT_TURN =

@@ -20,11 +20,11 @@
  */
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
-import { StoreError } from '../errors.ts';
-import type { U64 } from '../model/json.ts';
-import type { QueuedWorkCompletion } from '../queue/types.ts';
+import { StoreError } from '../contract/errors.ts';
+import type { U64 } from '../contract/json.ts';
+import type { QueuedWorkCompletion } from '../contract/queue.ts';
 import { decodeRuntimeCommit } from './codecs.ts';
-import { SessionGraph } from './graph.ts';
+import { SessionGraph } from '../contract/session-graph.ts';
 import type {
   AgentFrameId,
   AgentFrameRecord,
@@ -38,7 +38,7 @@ import type {
   TokenLedgerEntry,
   TokenUsage,
   ToolState,
-} from './model.ts';
+} from '../contract/session-model.ts';
 import type {
   GraphCommitDelta,
   HydratedSessionCheckpoint,
@@ -46,7 +46,7 @@ import type {
   RuntimeCommit,
   RuntimeCommitResult,
   RuntimeTurnCommitStamp,
-} from './records.ts';
+} from '../contract/session-records.ts';
 import { messageOf } from '../shape.ts';
 
 /**

@@ -16,7 +16,7 @@ import {
 } from '../../core/session/factory.ts';
 import { safeSessionDbFileName } from '../../core/session/file-name.ts';
 import type { StoreOptions } from '../../core/session/options.ts';
-import { Store } from '../../core/session/store.ts';
+import { Store } from '../../core/stores/session-store.ts';
 import { nodeCodecs } from './codecs.ts';
 import { openNodeSqlite, type NodeSqliteConnection } from './connection.ts';
 

@@ -10,7 +10,7 @@
  * `enqueue_seq` order and stops after a few rows, which this order serves
  * without sorting every available batch (see `src/core/queue/rows.ts`).
  */
-import type { ComponentSchema } from '../schema/versions.ts';
+import type { ComponentSchema } from './versions.ts';
 
 export const SESSION_SCHEMA_VERSION = 3;
 

@@ -8,22 +8,22 @@
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stringifyJsonRow } from '../codec/json-bytes.ts';
-import { ComponentOperations } from '../driver/operations.ts';
+import { ComponentOperations, pluginErrorFamily } from '../driver/operations.ts';
 import { OperationRunner } from '../driver/runner.ts';
 import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection, SqlParam } from '../driver/types.ts';
-import { InvalidInputError, PluginError, SchemaVersionError, pluginErrorFamily } from '../errors.ts';
+import { InvalidInputError, PluginError, SchemaVersionError } from '../contract/errors.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../logger.ts';
-import type { JsonValue } from '../model/json.ts';
+import type { JsonValue } from '../contract/json.ts';
 import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
 import { identifierProblem, jsonValueProblem, readEpochMs, saturatingAdd, u64Problem } from '../validation.ts';
-import { subscriptionMatches } from './filter.ts';
+import { subscriptionMatches } from '../host-events/filter.ts';
 import {
   defaultHostEventSourceKey,
   deterministicDeliveryProcessId,
   deterministicOccurrenceId,
   hostEventOccurrenceRequestHash,
-} from './keys.ts';
+} from '../host-events/keys.ts';
 import {
   FILTER_COLUMNS,
   decodeOccurrenceRecord,
@@ -33,8 +33,8 @@ import {
   occurrenceRecordFrom,
   occurrenceRequestProblem,
   subscriptionRecordFrom,
-} from './records.ts';
-import { HOST_EVENT_SCHEMA } from './schema.ts';
+} from '../host-events/records.ts';
+import { HOST_EVENT_SCHEMA } from '../host-events/schema.ts';
 import type {
   HostEventOccurrenceRecord,
   HostEventOccurrenceRequest,
@@ -43,7 +43,7 @@ import type {
   TriggerSubscriptionDraft,
   TriggerSubscriptionFilter,
   TriggerSubscriptionRecord,
-} from './types.ts';
+} from '../contract/host-events.ts';
 
 /** How long a reservation stays with its reserver before a re-emit may offer it again. */
 export const DEFAULT_RESERVATION_TTL_MS = 30_000;

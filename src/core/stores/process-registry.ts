@@ -9,14 +9,14 @@
  * other processes are seen.
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
-import { ComponentOperations } from '../driver/operations.ts';
+import { ComponentOperations, pluginErrorFamily } from '../driver/operations.ts';
 import { writeAttempt } from '../driver/transaction.ts';
 import { OperationRunner } from '../driver/runner.ts';
 import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
-import { InvalidInputError, PluginError, SchemaVersionError, pluginErrorFamily } from '../errors.ts';
+import { InvalidInputError, PluginError, SchemaVersionError } from '../contract/errors.ts';
 import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
-import type { U64 } from '../model/json.ts';
+import type { U64 } from '../contract/json.ts';
 import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
 import { TokenSource } from '../tokens.ts';
 import { readEpochMs, u64Problem } from '../validation.ts';
@@ -25,15 +25,15 @@ import {
   prepareProcessEventAppend,
   refuseMalformedScope,
   terminalReplayKey,
-} from './append.ts';
-import { decodeAwaitOutput, decodeDescriptor, decodeExternalRef, decodeScope, normaliseInput } from './decode.ts';
-import { HandleGrants } from './grants.ts';
-import { ProcessLeases } from './leases.ts';
-import { isTerminal, statusAwaitOutput, terminalEventTypeFor } from './model.ts';
-import { prepareProcessRegistration, refuseMalformed } from './registration.ts';
-import { ProcessRows, unknownProcess } from './rows.ts';
-import { PROCESS_SCHEMA } from './schema.ts';
-import { PROCESS_LEASE_SCHEMA_VERSION } from './types.ts';
+} from '../process/append.ts';
+import { decodeAwaitOutput, decodeDescriptor, decodeExternalRef, decodeScope, normaliseInput } from '../process/decode.ts';
+import { HandleGrants } from '../process/grants.ts';
+import { ProcessLeases } from '../process/leases.ts';
+import { isTerminal, statusAwaitOutput, terminalEventTypeFor } from '../process/model.ts';
+import { prepareProcessRegistration, refuseMalformed } from '../process/registration.ts';
+import { ProcessRows, unknownProcess } from '../process/rows.ts';
+import { PROCESS_SCHEMA } from '../process/schema.ts';
+import { PROCESS_LEASE_SCHEMA_VERSION } from '../contract/process.ts';
 import type {
   ProcessAwaitOutput,
   ProcessEvent,
@@ -50,8 +50,8 @@ import type {
   ProcessRegistry,
   ProcessScope,
   ProcessSessionDeleteReport,
-} from './types.ts';
-import { ChangeNotifier } from './waiters.ts';
+} from '../contract/process.ts';
+import { ChangeNotifier } from '../process/waiters.ts';
 
 export const DEFAULT_PROCESS_POLL_INTERVAL_MS = 50;
 

@@ -8,7 +8,6 @@
  * package is an instance of the other copy's class (see `brand.ts`).
  */
 import { brandError } from './brand.ts';
-import type { ErrorFamily } from './driver/operations.ts';
 
 /** How a session store read is scoped (never serialized; variant names as in the reference). */
 export type SessionReadScope = { kind: 'FullGraph' } | { kind: 'ActivePath'; leaf_node_id: string | null };
@@ -378,24 +377,4 @@ export function conditionOf(error: unknown): { kind: ErrorCondition; path?: stri
   }
   if (error instanceof PluginError && error.condition !== null) return { kind: error.condition, waitedMs: 0 };
   return null;
-}
-
-/** How the session store and queued work report failures (`src/core/driver/operations.ts`). */
-export const storeErrorFamily: ErrorFamily = Object.freeze({
-  from: (error: unknown) => StoreError.from(error),
-  invalidInput: (message: string, path: string | undefined, cause: unknown) => StoreError.invalidInput(message, path, cause),
-  closed: () => StoreError.backend('the store is closed'),
-  // A check may raise a contract error on purpose (`UnsupportedReadScope`); a `Backend` from a check is about the input.
-  isContractError: (error: unknown) => error instanceof StoreError && error.detail.kind !== 'Backend',
-});
-
-/** The process registry's and host-event store's family: `PluginError` `session`, with a `condition`. */
-export function pluginErrorFamily(closedMessage: string): ErrorFamily {
-  return Object.freeze({
-    from: (error: unknown) => PluginError.from(error),
-    invalidInput: (message: string, _path: string | undefined, cause: unknown) => PluginError.invalidInput(message, cause),
-    closed: () => PluginError.session(closedMessage),
-    // The registry's and host-event store's checks raise their own PluginErrors (reference wording).
-    isContractError: (error: unknown) => error instanceof PluginError,
-  });
 }

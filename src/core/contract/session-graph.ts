@@ -4,7 +4,7 @@
  * mutation. Semantics follow `contract-session.md` §1.4, plus a cycle guard
  * on the active-path walk (a parent cycle ends the path instead of looping).
  */
-import type { ConversationRecord, SessionGraphData, SessionNodeRecord } from './model.ts';
+import type { ConversationRecord, SessionGraphData, SessionNodeRecord } from './session-model.ts';
 
 interface GraphIndex {
   /** node id → index of its **last** occurrence (ids can repeat in memory). */

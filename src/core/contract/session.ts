@@ -4,18 +4,18 @@
  * `QueueMethodName` names that part so a store can be assembled from a
  * session component and a queue component.
  */
-import type { AttachmentManifest } from '../attachments/manifest.ts';
-import type { DurabilityTier } from '../driver/types.ts';
-import type { SessionReadScope } from '../errors.ts';
-import type { QueuedWorkListOptions } from '../queue/list.ts';
-import type { U64 } from '../model/json.ts';
+import type { AttachmentManifest } from './attachments.ts';
+import type { DurabilityTier } from './durability.ts';
+import type { SessionReadScope } from './errors.ts';
+import type { QueuedWorkListOptions } from './queue.ts';
+import type { U64 } from './json.ts';
 import type {
   QueuedWorkBatch,
   QueuedWorkBatchDraft,
   QueuedWorkClaim,
   QueuedWorkClaimBoundary,
-} from '../queue/types.ts';
-import type { SessionNodeRecord } from './model.ts';
+} from './queue.ts';
+import type { SessionNodeRecord } from './session-model.ts';
 import type {
   GcReport,
   PersistedSessionRead,
@@ -23,7 +23,7 @@ import type {
   RuntimeCommitResult,
   SessionMeta,
   VacuumReport,
-} from './records.ts';
+} from './session-records.ts';
 
 export interface RuntimePersistence extends AttachmentManifest {
   durabilityTier(): DurabilityTier;

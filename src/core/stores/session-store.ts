@@ -25,21 +25,21 @@ import { AttachmentManifestEngine, type AttachmentManifest } from '../attachment
 import { ArtifactEngine, type LashlangArtifactStore } from '../artifacts/lashlang.ts';
 import { BlobEngine } from '../blobs/blob-engine.ts';
 import { portableCodecs } from '../codec/codecs.ts';
-import { ComponentOperations } from '../driver/operations.ts';
+import { ComponentOperations, storeErrorFamily } from '../driver/operations.ts';
 import { OperationRunner } from '../driver/runner.ts';
 import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
-import { InvalidInputError, SchemaVersionError, StoreError, storeErrorFamily } from '../errors.ts';
+import { InvalidInputError, SchemaVersionError, StoreError } from '../contract/errors.ts';
 import { QueuedWork } from '../queue/queued-work.ts';
 import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
-import type { StoreContext } from './context.ts';
-import { AutoGc, collectGarbage } from './gc.ts';
-import { SessionHostApi } from './host-api.ts';
-import { resolveStoreOptions, type StoreOptions } from './options.ts';
-import type { QueueMethodName, RuntimePersistence } from './persistence.ts';
-import type { GcReport } from './records.ts';
-import { SESSION_SCHEMA } from './schema.ts';
-import { SessionEngine } from './session-engine.ts';
+import type { StoreContext } from '../session/context.ts';
+import { AutoGc, collectGarbage } from '../session/gc.ts';
+import { SessionHostApi } from '../session/host-api.ts';
+import { resolveStoreOptions, type StoreOptions } from '../session/options.ts';
+import type { QueueMethodName, RuntimePersistence } from '../contract/session.ts';
+import type { GcReport } from '../contract/session-records.ts';
+import { SESSION_SCHEMA } from '../schema/session.ts';
+import { SessionEngine } from '../session/session-engine.ts';
 
 /** The parameters of a method of `T`. */
 type Args<T, M extends keyof T> = T[M] extends (...args: infer A) => unknown ? A : never;

@@ -12,16 +12,16 @@ import { ComponentOperations, type ErrorFamily } from '../driver/operations.ts';
 import { OperationRunner } from '../driver/runner.ts';
 import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
-import { InvalidInputError, RuntimeEffectControllerError, SchemaVersionError, conditionOf } from '../errors.ts';
+import { InvalidInputError, RuntimeEffectControllerError, SchemaVersionError, conditionOf } from '../contract/errors.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../logger.ts';
-import { RUNTIME_EFFECT_KINDS, type RuntimeEffectKind } from '../model/invocation.ts';
-import { isJsonObject } from '../model/json.ts';
+import { RUNTIME_EFFECT_KINDS, type RuntimeEffectKind } from '../contract/invocation.ts';
+import { isJsonObject } from '../contract/json.ts';
 import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
 import { TokenSource } from '../tokens.ts';
 import { identifierProblem, jsonValueProblem, readEpochMs, u64Problem } from '../validation.ts';
-import { ScopedEffectController, type EffectHost, type RuntimeEffectController } from './controller.ts';
-import { delay, sleepUntil } from './delay.ts';
-import { wrongOutcome, runtimeEffectEnvelopeHash } from './envelope.ts';
+import { ScopedEffectController, type EffectHost, type RuntimeEffectController } from '../effects/controller.ts';
+import { delay, sleepUntil } from '../effects/delay.ts';
+import { wrongOutcome, runtimeEffectEnvelopeHash } from '../effects/envelope.ts';
 import {
   finalizeEffect,
   prepareEffect,
@@ -30,12 +30,12 @@ import {
   type EncodedResult,
   type JournalLease,
   type PreparedEffect,
-} from './journal.ts';
-import { executeLocal, intoProcess, toControllerError, type RuntimeEffectLocalExecutor } from './local-executor.ts';
-import { executeProcessCommand } from './process-command.ts';
-import { EFFECT_SCHEMA } from './schema.ts';
-import { EffectScope } from './scope.ts';
-import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from './types.ts';
+} from '../effects/journal.ts';
+import { executeLocal, intoProcess, toControllerError, type RuntimeEffectLocalExecutor } from '../effects/local-executor.ts';
+import { executeProcessCommand } from '../effects/process-command.ts';
+import { EFFECT_SCHEMA } from '../effects/schema.ts';
+import { EffectScope } from '../effects/scope.ts';
+import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from '../contract/effects.ts';
 
 export const DEFAULT_EFFECT_LEASE_TTL_MS = 30_000;
 export const DEFAULT_EFFECT_POLL_INTERVAL_MS = 25;
