@@ -9,15 +9,7 @@ import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
 import { invocationCausalRef, type RuntimeInvocation, type RuntimeScope } from '../contract/invocation.ts';
 import type { U64 } from '../contract/json.ts';
 import { processScopeId } from './model.ts';
-import type {
-  ProcessCommand,
-  ProcessEvent,
-  ProcessEventAppendRequest,
-  ProcessExecutionContext,
-  ProcessRecord,
-  ProcessRegistration,
-  ProcessScope,
-} from '../contract/process.ts';
+import type { ProcessCommand } from '../contract/process.ts';
 
 export type { ProcessCommand, ProcessEffectOutcome } from '../contract/process.ts';
 

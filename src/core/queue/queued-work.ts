@@ -13,9 +13,8 @@ import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { ComponentOperations, storeErrorFamily } from '../driver/operations.ts';
 import { OperationRunner } from '../driver/runner.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { SchemaVersionError, StoreError } from '../contract/errors.ts';
 import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
-import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
+import { openComponentSchema } from '../schema/versions.ts';
 import { SESSION_SCHEMA } from '../schema/session.ts';
 import { TokenSource } from '../tokens.ts';
 import { cancelBatch } from './cancel.ts';
@@ -65,11 +64,7 @@ export class QueuedWork implements QueuedWorkPersistence {
 
   /** Sets up (or checks) the session schema, then builds the component. */
   static async open(conn: SqliteConnection, options: QueuedWorkOptions = {}): Promise<QueuedWork> {
-    try {
-      await new OperationRunner(conn).attempt(() => ensureComponentSchemaAttempt(conn, SESSION_SCHEMA));
-    } catch (error) {
-      throw error instanceof SchemaVersionError ? error : StoreError.from(error);
-    }
+    await openComponentSchema(conn, SESSION_SCHEMA, storeErrorFamily, 'QueuedWork.open');
     return new QueuedWork(conn, options);
   }
 

@@ -12,11 +12,11 @@ import { ComponentOperations, type ErrorFamily } from '../driver/operations.ts';
 import { OperationRunner } from '../driver/runner.ts';
 import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
-import { InvalidInputError, RuntimeEffectControllerError, SchemaVersionError, conditionOf } from '../contract/errors.ts';
+import { InvalidInputError, RuntimeEffectControllerError, conditionOf } from '../contract/errors.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import { RUNTIME_EFFECT_KINDS, type RuntimeEffectKind } from '../contract/invocation.ts';
 import { isJsonObject } from '../contract/json.ts';
-import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
+import { openComponentSchema } from '../schema/versions.ts';
 import { TokenSource } from '../tokens.ts';
 import { identifierProblem, jsonValueProblem, readEpochMs, u64Problem } from '../validation.ts';
 import { ScopedEffectController, type EffectHost, type RuntimeEffectController } from '../effects/controller.ts';
@@ -88,13 +88,8 @@ export class EffectReplayState implements JournalLease {
   }
 
   static async open(conn: SqliteConnection, options: SqliteEffectReplayOptions): Promise<EffectReplayState> {
-    if (!isConnection(conn)) throw new InvalidInputError('the effect replay host needs a SqliteConnection');
-    checkOptions(options);
-    try {
-      await new OperationRunner(conn).attempt(() => ensureComponentSchemaAttempt(conn, EFFECT_SCHEMA));
-    } catch (error) {
-      throw error instanceof SchemaVersionError ? error : EFFECT_ERRORS.from(error);
-    }
+    if (isConnection(conn)) checkOptions(options);
+    await openComponentSchema(conn, EFFECT_SCHEMA, EFFECT_ERRORS, 'the effect replay host');
     return new EffectReplayState(conn, options);
   }
 

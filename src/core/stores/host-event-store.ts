@@ -12,10 +12,10 @@ import { ComponentOperations, pluginErrorFamily } from '../driver/operations.ts'
 import { OperationRunner } from '../driver/runner.ts';
 import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection, SqlParam } from '../driver/types.ts';
-import { InvalidInputError, PluginError, SchemaVersionError } from '../contract/errors.ts';
+import { InvalidInputError, PluginError } from '../contract/errors.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import type { JsonValue } from '../contract/json.ts';
-import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
+import { openComponentSchema } from '../schema/versions.ts';
 import { identifierProblem, jsonValueProblem, readEpochMs, saturatingAdd, u64Problem } from '../validation.ts';
 import { subscriptionMatches } from '../host-events/filter.ts';
 import {
@@ -119,13 +119,8 @@ export class SqliteHostEventStore implements HostEventStore {
 
   /** Creates or checks the `host_events` schema (version 1) and returns the store. */
   static async open(conn: SqliteConnection, options: SqliteHostEventStoreOptions = {}): Promise<SqliteHostEventStore> {
-    if (!isConnection(conn)) throw new InvalidInputError('SqliteHostEventStore.open needs a SqliteConnection');
-    checkOptions(options);
-    try {
-      await new OperationRunner(conn).attempt(() => ensureComponentSchemaAttempt(conn, HOST_EVENT_SCHEMA));
-    } catch (error) {
-      throw error instanceof SchemaVersionError ? error : PluginError.from(error);
-    }
+    if (isConnection(conn)) checkOptions(options);
+    await openComponentSchema(conn, HOST_EVENT_SCHEMA, HOST_EVENT_ERRORS, 'SqliteHostEventStore.open');
     return new SqliteHostEventStore(conn, options);
   }
 

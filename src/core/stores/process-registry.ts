@@ -12,12 +12,11 @@ import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { ComponentOperations, pluginErrorFamily } from '../driver/operations.ts';
 import { writeAttempt } from '../driver/transaction.ts';
 import { OperationRunner } from '../driver/runner.ts';
-import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
-import { InvalidInputError, PluginError, SchemaVersionError } from '../contract/errors.ts';
+import { InvalidInputError, PluginError } from '../contract/errors.ts';
 import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import type { U64 } from '../contract/json.ts';
-import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
+import { openComponentSchema } from '../schema/versions.ts';
 import { TokenSource } from '../tokens.ts';
 import { readEpochMs, u64Problem } from '../validation.ts';
 import {
@@ -109,12 +108,7 @@ export class SqliteProcessRegistry implements ProcessRegistry {
     if (poll !== undefined && (u64Problem(poll, 'pollIntervalMs') !== null || poll === 0)) {
       throw new InvalidInputError(`pollIntervalMs must be a positive safe integer (got ${String(poll)})`);
     }
-    if (!isConnection(conn)) throw new InvalidInputError('SqliteProcessRegistry.open needs a SqliteConnection');
-    try {
-      await new OperationRunner(conn).attempt(() => ensureComponentSchemaAttempt(conn, PROCESS_SCHEMA));
-    } catch (error) {
-      throw error instanceof SchemaVersionError ? error : PluginError.from(error);
-    }
+    await openComponentSchema(conn, PROCESS_SCHEMA, REGISTRY_ERRORS, 'SqliteProcessRegistry.open');
     return new SqliteProcessRegistry(conn, options);
   }
 

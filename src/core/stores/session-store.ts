@@ -29,9 +29,9 @@ import { ComponentOperations, storeErrorFamily } from '../driver/operations.ts';
 import { OperationRunner } from '../driver/runner.ts';
 import { isConnection } from '../driver/values.ts';
 import type { DurabilityTier, SqliteConnection } from '../driver/types.ts';
-import { InvalidInputError, SchemaVersionError, StoreError } from '../contract/errors.ts';
+import { InvalidInputError, StoreError } from '../contract/errors.ts';
 import { QueuedWork } from '../queue/queued-work.ts';
-import { ensureComponentSchemaAttempt } from '../schema/versions.ts';
+import { openComponentSchema } from '../schema/versions.ts';
 import type { StoreContext } from '../session/context.ts';
 import { AutoGc, collectGarbage } from '../session/gc.ts';
 import { SessionHostApi } from '../session/host-api.ts';
@@ -85,13 +85,9 @@ export class Store implements RuntimePersistence, AttachmentManifest, LashlangAr
    * or bad options, is `InvalidInputError`.
    */
   static async open(conn: SqliteConnection, options: StoreOptions = {}): Promise<Store> {
-    if (!isConnection(conn)) throw new InvalidInputError('Store.open needs a SqliteConnection (openNodeSqlite, openSqlJs, …)');
-    const resolved = resolveStoreOptions(options, conn.info);
-    try {
-      await new OperationRunner(conn).attempt(() => ensureComponentSchemaAttempt(conn, SESSION_SCHEMA));
-    } catch (error) {
-      throw error instanceof SchemaVersionError ? error : StoreError.from(error);
-    }
+    const resolved = isConnection(conn) ? resolveStoreOptions(options, conn.info) : null;
+    await openComponentSchema(conn, SESSION_SCHEMA, storeErrorFamily, 'Store.open');
+    if (resolved === null) throw new InvalidInputError('Store.open needs a SqliteConnection');
     const ctx = {
       conn,
       codecs: resolved.codecs ?? conn.codecs ?? portableCodecs,
