@@ -24,6 +24,7 @@ import { OccurrenceEngine } from '../host-events/occurrence-engine.ts';
 import { HostEventRows } from '../host-events/rows.ts';
 import { SubscriptionEngine } from '../host-events/subscription-engine.ts';
 import type { HostEventStore } from '../contract/host-events.ts';
+import type { Args, Returns } from './delegation.ts';
 
 /** How long a reservation stays with its reserver before a re-emit may offer it again. */
 export const DEFAULT_RESERVATION_TTL_MS = 30_000;
@@ -46,8 +47,6 @@ export interface SqliteHostEventStoreOptions {
   reservationTtlMs?: number;
 }
 
-type Args<T, M extends keyof T> = T[M] extends (...args: infer A) => unknown ? A : never;
-type Returns<T, M extends keyof T> = T[M] extends (...args: never[]) => infer R ? R : never;
 type Subscriptions = SubscriptionEngine;
 type Occurrences = OccurrenceEngine;
 

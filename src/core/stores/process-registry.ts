@@ -40,6 +40,7 @@ import { ProcessRows } from '../process/rows.ts';
 import { PROCESS_SCHEMA } from '../process/schema.ts';
 import { ChangeNotifier } from '../process/waiters.ts';
 import type { ProcessAwaitOutput, ProcessRecord, ProcessRegistry } from '../contract/process.ts';
+import type { Args, Returns } from './delegation.ts';
 
 export { DEFAULT_EVENTS_LIMIT, type ProcessEventsOptions } from '../process/input.ts';
 
@@ -56,9 +57,6 @@ export interface SqliteProcessRegistryOptions {
   codecs?: Codecs;
 }
 
-/** The parameters and result of a method of `T`. */
-type Args<T, M extends keyof T> = T[M] extends (...args: infer A) => unknown ? A : never;
-type Returns<T, M extends keyof T> = T[M] extends (...args: never[]) => infer R ? R : never;
 type Records = ProcessRecordEngine;
 type Grants = HandleGrantEngine;
 type Events = ProcessEventEngine;

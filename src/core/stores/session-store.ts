@@ -40,10 +40,7 @@ import type { QueueMethodName, RuntimePersistence } from '../contract/session.ts
 import type { GcReport } from '../contract/session-records.ts';
 import { SESSION_SCHEMA } from '../schema/session.ts';
 import { SessionEngine } from '../session/session-engine.ts';
-
-/** The parameters of a method of `T`. */
-type Args<T, M extends keyof T> = T[M] extends (...args: infer A) => unknown ? A : never;
-type Returns<T, M extends keyof T> = T[M] extends (...args: never[]) => infer R ? R : never;
+import type { Args, Returns } from './delegation.ts';
 
 type Session = SessionEngine;
 type Host = SessionHostApi;
