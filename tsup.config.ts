@@ -23,4 +23,6 @@ export default defineConfig({
   external: ['sql.js', 'fflate', '@msgpack/msgpack', /^node:/, /^@langchain\//, /^@openai\//],
   splitting: true,
   treeshake: true,
+  // Error classes keep their names (`err.constructor.name === 'StoreError'`, not `_StoreError`).
+  keepNames: true,
 });

@@ -19,7 +19,7 @@ export { decodeSessionCheckpoint } from './core/session/codecs.ts';
 export { decodeToolState } from './core/session/codecs.ts';
 export { decodePluginSnapshot } from './core/session/codecs.ts';
 export { decodeCommitResult } from './core/session/codecs.ts';
-export { expectBytes } from './core/session/shape.ts';
+export { expectBytes } from './core/shape.ts';
 export { parseDeliveryPolicy } from './core/queue/codec.ts';
 export { parseSlotPolicy } from './core/queue/codec.ts';
 export { decodeMergeKey } from './core/queue/codec.ts';

@@ -2,9 +2,9 @@
  * Store records: what `RuntimePersistence` takes and returns, and what the
  * SQLite store writes into its rows and blobs (`contract-session.md` §1.5).
  */
-import type { U64 } from '../model/json.ts';
-import type { QueuedWorkCompletion } from '../queue/types.ts';
-import type { SessionGraph } from './graph.ts';
+import type { U64 } from './json.ts';
+import type { QueuedWorkCompletion } from './queue.ts';
+import type { SessionGraph } from './session-graph.ts';
 import type {
   AgentFrameId,
   AgentFrameRecord,
@@ -17,7 +17,7 @@ import type {
   SessionRelation,
   TokenLedgerEntry,
   ToolState,
-} from './model.ts';
+} from './session-model.ts';
 
 /** One row of `session_meta`: who the session is, for pickers and factories. */
 export interface SessionMeta {

@@ -3,8 +3,8 @@
  * reference's serde names; lashlang-typed fields (`event_ty`, the input
  * template, the process ref) are opaque JSON to the store.
  */
-import type { DurabilityTier } from '../driver/types.ts';
-import type { EpochMs, JsonValue } from '../model/json.ts';
+import type { DurabilityTier } from './durability.ts';
+import type { EpochMs, JsonValue } from './json.ts';
 
 /** A lashlang type expression (externally tagged, PascalCase variants). Stored as given. */
 export type TypeExpr = JsonValue;

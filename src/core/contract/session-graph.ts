@@ -4,7 +4,7 @@
  * mutation. Semantics follow `contract-session.md` §1.4, plus a cycle guard
  * on the active-path walk (a parent cycle ends the path instead of looping).
  */
-import type { ConversationRecord, SessionGraphData, SessionNodeRecord } from './model.ts';
+import type { ConversationRecord, SessionGraphData, SessionNodeRecord } from './session-model.ts';
 
 interface GraphIndex {
   /** node id → index of its **last** occurrence (ids can repeat in memory). */
@@ -13,28 +13,45 @@ interface GraphIndex {
   activePath?: readonly number[];
 }
 
+export interface SessionGraphOptions {
+  /**
+   * The graph holds only part of the stored nodes (an `ActivePath` read).
+   * A commit made from it may append nodes and move the leaf, but never
+   * replace the whole graph: that would delete every node it did not load
+   * (spec decision 20).
+   */
+  partial?: boolean;
+}
+
 export class SessionGraph {
   #nodes: SessionNodeRecord[];
   #leaf: string | null;
   #index: GraphIndex | undefined;
+  readonly #partial: boolean;
 
-  constructor(nodes: SessionNodeRecord[] = [], leafNodeId: string | null = null) {
+  constructor(nodes: SessionNodeRecord[] = [], leafNodeId: string | null = null, options: SessionGraphOptions = {}) {
     this.#nodes = nodes;
     this.#leaf = leafNodeId;
+    this.#partial = options.partial === true;
   }
 
   static fromNodes(nodes: Iterable<SessionNodeRecord>, leafNodeId: string | null = null): SessionGraph {
     return new SessionGraph([...nodes], leafNodeId);
   }
 
-  /** From the wire shape (`{nodes, leaf_node_id?}`) or another graph. */
+  /** From the wire shape (`{nodes, leaf_node_id?}`) or another graph (a copy, `partial` kept). */
   static from(data: SessionGraphData | SessionGraph): SessionGraph {
-    if (data instanceof SessionGraph) return new SessionGraph([...data.nodes], data.leaf_node_id);
+    if (data instanceof SessionGraph) return new SessionGraph([...data.nodes], data.leaf_node_id, { partial: data.partial });
     return new SessionGraph([...data.nodes], data.leaf_node_id ?? null);
   }
 
   get nodes(): readonly SessionNodeRecord[] {
     return this.#nodes;
+  }
+
+  /** True for a graph read with the `ActivePath` scope: it holds only part of the stored nodes. */
+  get partial(): boolean {
+    return this.#partial;
   }
 
   get leaf_node_id(): string | null {
@@ -103,7 +120,11 @@ export class SessionGraph {
     return this.#nodes.filter((_, i) => !onPath.has(i)).map((node) => node.node_id);
   }
 
-  /** A graph of only the active-path nodes, with the same leaf. */
+  /**
+   * A graph of only the active-path nodes, with the same leaf. It is a new
+   * graph of its own (not `partial`): committing it as a full replace is a
+   * deliberate fork that drops the other branches.
+   */
   forkCurrentPath(): SessionGraph {
     return new SessionGraph(this.activePathNodes(), this.#leaf);
   }

@@ -7,9 +7,9 @@
  * keys (`type`, `op`). Payloads defined by other lash contracts (LLM
  * responses, tool calls, exec results…) are opaque JSON to the store.
  */
-import type { RuntimeInvocation } from '../model/invocation.ts';
-import type { JsonValue, U64 } from '../model/json.ts';
-import type { ProcessCommand, ProcessEffectOutcome } from '../process/commands.ts';
+import type { RuntimeInvocation } from './invocation.ts';
+import type { JsonValue, U64 } from './json.ts';
+import type { ProcessCommand, ProcessEffectOutcome } from './process.ts';
 
 /** Rust's `Result<T, E>`, externally tagged. */
 export type RustResult<T, E> = { Ok: T } | { Err: E };

@@ -8,12 +8,12 @@
  * when absent; `T | null` fields are always written. Every hash is taken over
  * canonical JSON (sorted keys), so key order never changes a hash here.
  */
-import type { DurabilityTier } from '../driver/types.ts';
-import type { CausalRef } from '../model/causal.ts';
-import type { RuntimeInvocation, RuntimeReplay } from '../model/invocation.ts';
-import type { EpochMs, JsonObject, JsonValue, U64 } from '../model/json.ts';
+import type { DurabilityTier } from './durability.ts';
+import type { CausalRef } from './causal.ts';
+import type { RuntimeInvocation, RuntimeReplay } from './invocation.ts';
+import type { EpochMs, JsonObject, JsonValue, U64 } from './json.ts';
 
-export type { DurabilityTier } from '../driver/types.ts';
+export type { DurabilityTier } from './durability.ts';
 
 export type ProcessId = string;
 export type AgentFrameId = string;
@@ -340,8 +340,9 @@ export interface ProcessRegistry {
   handleGrantsForProcess(processId: string): Promise<ProcessHandleGrant[]>;
   deleteSessionProcessState(sessionId: string): Promise<ProcessSessionDeleteReport>;
   appendEvent(processId: string, request: ProcessEventAppendRequest): Promise<ProcessEventAppendResult>;
-  eventsAfter(processId: string, afterSequence: U64): Promise<ProcessEvent[]>;
-  wakeEventsAfter(processId: string, afterSequence: U64): Promise<ProcessEvent[]>;
+  /** At most `options.limit` events (the SQLite registry's default: 1000); page after the last sequence. */
+  eventsAfter(processId: string, afterSequence: U64, options?: { limit?: number }): Promise<ProcessEvent[]>;
+  wakeEventsAfter(processId: string, afterSequence: U64, options?: { limit?: number }): Promise<ProcessEvent[]>;
   /** Blocks until an event of `eventType` with a sequence above `afterSequence` exists. */
   waitEventAfter(processId: string, eventType: string, afterSequence: U64, signal?: AbortSignal): Promise<ProcessEvent>;
   /** Blocks until the process is terminal and returns its output. */
@@ -354,3 +355,30 @@ export interface ProcessRegistry {
   renewProcessLease(lease: ProcessLease, leaseTtlMs: U64): Promise<ProcessLease>;
   completeProcessLease(completion: ProcessLeaseCompletion): Promise<void>;
 }
+
+/** A serializable operation on the process control plane. Tagged on `op`. */
+export type ProcessCommand =
+  | {
+      op: 'start';
+      registration: ProcessRegistration;
+      grant?: ProcessStartGrant;
+      /** Omitted when it has neither field. */
+      execution_context?: ProcessExecutionContext;
+    }
+  | { op: 'list'; owner_scope: ProcessScope; mode: ProcessListMode }
+  | { op: 'transfer'; from_scope: ProcessScope; to_scope: ProcessScope; process_ids: string[] }
+  | { op: 'delete_session'; session_id: string }
+  | { op: 'await'; process_id: string }
+  | { op: 'cancel'; process_id: string; reason: string | null }
+  | { op: 'signal'; process_id: string; signal_id: string; request: ProcessEventAppendRequest };
+
+/** The recorded result of a process command. Tagged on `op`. */
+export type ProcessEffectOutcome =
+  | { op: 'start'; record: ProcessRecord }
+  | { op: 'list'; entries: ProcessHandleGrantEntry[] }
+  | { op: 'transfer' }
+  | { op: 'delete_session'; report: ProcessSessionDeleteReport }
+  | { op: 'await'; output: ProcessAwaitOutput }
+  | { op: 'cancel'; record: ProcessRecord }
+  | { op: 'signal'; event: ProcessEvent };
+

@@ -4,17 +4,18 @@
  * `QueueMethodName` names that part so a store can be assembled from a
  * session component and a queue component.
  */
-import type { AttachmentManifest } from '../attachments/manifest.ts';
-import type { DurabilityTier } from '../driver/types.ts';
-import type { SessionReadScope } from '../errors.ts';
-import type { U64 } from '../model/json.ts';
+import type { AttachmentManifest } from './attachments.ts';
+import type { DurabilityTier } from './durability.ts';
+import type { SessionReadScope } from './errors.ts';
+import type { QueuedWorkListOptions } from './queue.ts';
+import type { U64 } from './json.ts';
 import type {
   QueuedWorkBatch,
   QueuedWorkBatchDraft,
   QueuedWorkClaim,
   QueuedWorkClaimBoundary,
-} from '../queue/types.ts';
-import type { SessionNodeRecord } from './model.ts';
+} from './queue.ts';
+import type { SessionNodeRecord } from './session-model.ts';
 import type {
   GcReport,
   PersistedSessionRead,
@@ -22,7 +23,7 @@ import type {
   RuntimeCommitResult,
   SessionMeta,
   VacuumReport,
-} from './records.ts';
+} from './session-records.ts';
 
 export interface RuntimePersistence extends AttachmentManifest {
   durabilityTier(): DurabilityTier;
@@ -50,8 +51,14 @@ export interface RuntimePersistence extends AttachmentManifest {
   renewQueuedWorkClaim(claim: QueuedWorkClaim, leaseTtlMs: U64): Promise<QueuedWorkClaim>;
   abandonQueuedWorkClaim(claim: QueuedWorkClaim): Promise<void>;
   cancelQueuedWorkBatch(sessionId: string, batchId: string): Promise<QueuedWorkBatch | null>;
-  listQueuedWork(sessionId: string): Promise<QueuedWorkBatch[]>;
-  listPendingQueuedWork(sessionId: string): Promise<QueuedWorkBatch[]>;
+  /**
+   * The session's batches in queue order, one bounded page at a time:
+   * `options.limit` (default 1000) batches after `options.afterEnqueueSeq`
+   * (default 0). An extension of the reference, which returned everything.
+   */
+  listQueuedWork(sessionId: string, options?: QueuedWorkListOptions): Promise<QueuedWorkBatch[]>;
+  /** Like `listQueuedWork`, without the batches under a live claim. */
+  listPendingQueuedWork(sessionId: string, options?: QueuedWorkListOptions): Promise<QueuedWorkBatch[]>;
 
   saveSessionMeta(meta: SessionMeta): Promise<void>;
   loadSessionMeta(): Promise<SessionMeta | null>;

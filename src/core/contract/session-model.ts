@@ -5,11 +5,11 @@
  * (node ids and parent links, message roles and parts for the picker); the
  * rest is passed through unchanged. See `contract-session.md` §1.3–§1.4.
  */
-import type { CausalRef } from '../model/causal.ts';
-import type { I64, JsonObject, JsonValue, U64 } from '../model/json.ts';
-import type { ProtocolTurnOptions } from '../queue/types.ts';
+import type { CausalRef } from './causal.ts';
+import type { I64, JsonObject, JsonValue, U64 } from './json.ts';
+import type { ProtocolTurnOptions } from './queue.ts';
 
-export type { ProtocolTurnOptions } from '../queue/types.ts';
+export type { ProtocolTurnOptions } from './queue.ts';
 
 /** Lowercase hex SHA-256 of a blob's logical content (opaque to callers). */
 export type BlobRef = string;

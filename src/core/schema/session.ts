@@ -10,7 +10,7 @@
  * `enqueue_seq` order and stops after a few rows, which this order serves
  * without sorting every available batch (see `src/core/queue/rows.ts`).
  */
-import type { ComponentSchema } from '../schema/versions.ts';
+import type { ComponentSchema } from './versions.ts';
 
 export const SESSION_SCHEMA_VERSION = 3;
 
@@ -27,6 +27,13 @@ CREATE TABLE IF NOT EXISTS blob_chunks (
   content BLOB NOT NULL,
   PRIMARY KEY (hash, seq)
 ) WITHOUT ROWID;
+-- Blobs written on their own (putBlob, putCheckpoint…) that no commit references yet:
+-- GC keeps them for a grace period (src/core/blobs/pins.ts). Added within schema
+-- version 3: CREATE IF NOT EXISTS adds it to a database of this version on open.
+CREATE TABLE IF NOT EXISTS blob_pins (
+  hash TEXT PRIMARY KEY,
+  pinned_at_ms INTEGER NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS session_head (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
@@ -131,6 +138,7 @@ export const SESSION_SCHEMA: ComponentSchema = Object.freeze({
   tables: [
     'blobs',
     'blob_chunks',
+    'blob_pins',
     'session_head',
     'graph_nodes',
     'usage_deltas',

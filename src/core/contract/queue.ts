@@ -3,9 +3,9 @@
  * commands. Field names are the wire names (snake_case); see
  * `contract-session.md` §1.7.
  */
-import type { EpochMs, JsonValue, U64 } from '../model/json.ts';
-import type { ProcessWakeDelivery } from '../process/types.ts';
-import type { QueueMethodName, RuntimePersistence } from '../session/persistence.ts';
+import type { EpochMs, JsonValue, U64 } from './json.ts';
+import type { ProcessWakeDelivery } from './process.ts';
+import type { QueueMethodName, RuntimePersistence } from './session.ts';
 
 /** A wake as the process registry hands it over; the store keeps it as given. */
 export type { ProcessWakeDelivery };
@@ -115,4 +115,15 @@ export function claimCompletion(claim: QueuedWorkClaim): QueuedWorkCompletion {
 /** `claim.is_empty()` of the reference: true when no batch of the claim holds an item. */
 export function claimIsEmpty(claim: QueuedWorkClaim): boolean {
   return claim.batches.every((batch) => batch.items.length === 0);
+}
+
+/** Batches a list returns when the caller names no `limit`. */
+export const DEFAULT_QUEUE_LIST_LIMIT = 1000;
+
+/** A page of a queue list. */
+export interface QueuedWorkListOptions {
+  /** At most this many batches (a positive safe integer). Default 1000. */
+  limit?: number;
+  /** Only batches queued after this one (`enqueue_seq`); default 0, the head of the queue. */
+  afterEnqueueSeq?: number;
 }
