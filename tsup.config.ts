@@ -8,6 +8,8 @@ export default defineConfig({
     node: 'src/node.ts',
     sqljs: 'src/sqljs.ts',
     'durable-object': 'src/durable-object.ts',
+    langgraph: 'src/langgraph.ts',
+    'openai-agents': 'src/openai-agents.ts',
     cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
@@ -34,7 +36,9 @@ export default defineConfig({
   platform: 'neutral',
   // tsup would otherwise rewrite `node:sqlite` to `sqlite`, which does not exist.
   removeNodeProtocol: false,
-  external: ['sql.js', 'fflate', '@msgpack/msgpack', /^node:/],
+  external: ['sql.js', 'fflate', '@msgpack/msgpack', /^node:/, /^@langchain\//, /^@openai\//],
   splitting: true,
   treeshake: true,
+  // Error classes keep their names (`err.constructor.name === 'StoreError'`, not `_StoreError`).
+  keepNames: true,
 });

@@ -29,7 +29,10 @@ import { MAX_ACTIVE_PATH_LENGTH, SELECT_ACTIVE_PATH } from '../src/core/session/
 import type { BuiltinBlobProfile } from '../src/core/blobs/profile.ts';
 import { portableCodecs, type Codecs } from '../src/core/codec/codecs.ts';
 import { stringifyJsonRow } from '../src/core/codec/json-bytes.ts';
+import { Encoder } from '@msgpack/msgpack';
 import { encodeMsgpack } from '../src/core/codec/msgpack.ts';
+
+const libraryEncoder = new Encoder({ sortKeys: true, ignoreUndefined: true });
 import { nodeCodecs, openNodeSqlite } from '../src/node.ts';
 import { openSqlJs, type SqlJsConnection } from '../src/sqljs.ts';
 import { measureInterleaved, printRatio, printTable, type BenchContext, type Measured } from './lib.ts';
@@ -331,7 +334,10 @@ export default async function sessionBench(ctx: BenchContext): Promise<void> {
   const parts = await measureInterleaved(
     {
       'msgpack tool state 8 KiB': () => encodeMsgpack(sample.checkpoint.tool_state),
+      // The library itself, as the issue asked to compare: a reused Encoder and encodeSharedRef (no copy).
+      'msgpack tool state 8 KiB (@msgpack/msgpack)': () => libraryEncoder.encodeSharedRef(sample.checkpoint.tool_state),
       'msgpack plugin snapshot 2 KiB': () => encodeMsgpack(sample.checkpoint.plugin_snapshot),
+      'msgpack plugin snapshot 2 KiB (@msgpack/msgpack)': () => libraryEncoder.encodeSharedRef(sample.checkpoint.plugin_snapshot),
       'sha256 8 KiB (node)': () => nodeCodecs.sha256Hex(toolBytes),
       'sha256 8 KiB (portable)': () => portableCodecs.sha256Hex(toolBytes),
       'deflate 8 KiB (node)': () => nodeCodecs.deflate(toolBytes),

@@ -19,7 +19,7 @@ export { decodeSessionCheckpoint } from './core/session/codecs.ts';
 export { decodeToolState } from './core/session/codecs.ts';
 export { decodePluginSnapshot } from './core/session/codecs.ts';
 export { decodeCommitResult } from './core/session/codecs.ts';
-export { expectBytes } from './core/session/shape.ts';
+export { expectBytes } from './core/shape.ts';
 export { parseDeliveryPolicy } from './core/queue/codec.ts';
 export { parseSlotPolicy } from './core/queue/codec.ts';
 export { decodeMergeKey } from './core/queue/codec.ts';
@@ -37,3 +37,11 @@ export { unixCreatedAt } from './core/session/factory.ts';
 // ---- Driver building blocks (area: browser / sql.js driver) ----
 export { checkParams, checkReadNumber } from './core/driver/values.ts';
 export { sqliteErrorFor } from './core/driver/errors.ts';
+// ---- framework adapters (area: adapters): the envelope and codecs the LangGraph saver stores with ----
+export { encodeEnvelope } from './core/blobs/envelope.ts';
+export { envelopeContent } from './core/blobs/envelope.ts';
+export { isBlobProfile } from './core/blobs/profile.ts';
+export { encodeMsgpack } from './core/codec/msgpack.ts';
+export { toHex } from './core/codec/hex.ts';
+export { identifierProblem } from './core/validation.ts';
+export { jsonValueProblem } from './core/validation.ts';

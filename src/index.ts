@@ -33,19 +33,19 @@ export {
   SchemaVersionError,
   StoreError,
   ensureSupportedSchemaVersion,
-} from './core/errors.ts';
+} from './core/contract/errors.ts';
 export type {
   ArtifactStoreErrorDetail,
   PluginErrorKind,
   SessionReadScope,
   StoreErrorDetail,
   StoreErrorKind,
-} from './core/errors.ts';
+} from './core/contract/errors.ts';
 
 // Codecs and hashing
 export type { Codecs } from './core/codec/codecs.ts';
 export { portableCodecs } from './core/codec/codecs.ts';
-export { canonicalJson, stableJsonSha256Hex } from './core/codec/canonical-json.ts';
+export { CanonicalJsonError, canonicalJson, stableJsonSha256Hex } from './core/codec/canonical-json.ts';
 
 // Blobs
 export type {
@@ -63,7 +63,7 @@ export type { BlobRef } from './core/blobs/blob-table.ts';
 // Schema versioning
 export type { ComponentSchema } from './core/schema/versions.ts';
 export { ensureComponentSchema } from './core/schema/versions.ts';
-export { SESSION_SCHEMA, SESSION_SCHEMA_VERSION } from './core/session/schema.ts';
+export { SESSION_SCHEMA, SESSION_SCHEMA_VERSION } from './core/schema/session.ts';
 
 // Session files, logging, time
 export { safeSessionDbFileName } from './core/session/file-name.ts';
@@ -71,13 +71,13 @@ export type { Clock, Logger } from './core/logger.ts';
 export { consoleLogger, silentLogger, systemClock } from './core/logger.ts';
 
 // ---- Session store (area: session) ----
-export { Store } from './core/session/store.ts';
+export { Store } from './core/stores/session-store.ts';
 export type { StoreGcPolicy, StoreOptions } from './core/session/options.ts';
 export type { StoreContext } from './core/session/context.ts';
-export type { RuntimePersistence, QueueMethodName, SessionPersistence } from './core/session/persistence.ts';
-export { QUEUE_METHOD_NAMES } from './core/session/persistence.ts';
+export type { RuntimePersistence, QueueMethodName, SessionPersistence } from './core/contract/session.ts';
+export { QUEUE_METHOD_NAMES } from './core/contract/session.ts';
 export { RuntimePersistenceBase, UNSUPPORTED_QUEUED_WORK } from './core/session/persistence-base.ts';
-export { SessionGraph } from './core/session/graph.ts';
+export { SessionGraph } from './core/contract/session-graph.ts';
 export { MAX_ACTIVE_PATH_LENGTH } from './core/session/graph-table.ts';
 export type {
   AgentFrameId,
@@ -103,8 +103,8 @@ export type {
   TokenLedgerEntry,
   TokenUsage,
   ToolState,
-} from './core/session/model.ts';
-export { emptyTokenUsage, parentSessionId, tokenUsageTotal } from './core/session/model.ts';
+} from './core/contract/session-model.ts';
+export { emptyTokenUsage, parentSessionId, tokenUsageTotal } from './core/contract/session-model.ts';
 export type {
   GcReport,
   GraphCommitDelta,
@@ -120,8 +120,8 @@ export type {
   SessionPickerInfo,
   StoredSessionCheckpoint,
   VacuumReport,
-} from './core/session/records.ts';
-export { graphCommitDeltaLeaf } from './core/session/records.ts';
+} from './core/contract/session-records.ts';
+export { graphCommitDeltaLeaf } from './core/contract/session-records.ts';
 export type { RuntimeSessionState } from './core/session/turn-commit.ts';
 export {
   applyCommitResult,
@@ -178,23 +178,24 @@ export type {
   RuntimeReplay,
   RuntimeScope,
   RuntimeSubject,
-} from './core/model/invocation.ts';
+} from './core/contract/invocation.ts';
 export {
   RUNTIME_EFFECT_KINDS,
   invocationCausalRef,
   invocationEffectId,
   invocationEffectKind,
   invocationReplayKey,
-} from './core/model/invocation.ts';
-export type { CausalRef } from './core/model/causal.ts';
-export type { EpochMs, JsonObject, JsonValue, U64 } from './core/model/json.ts';
-export type * from './core/process/types.ts';
-export { PROCESS_LEASE_SCHEMA_VERSION } from './core/process/types.ts';
+} from './core/contract/invocation.ts';
+export type { CausalRef } from './core/contract/causal.ts';
+export type { EpochMs, JsonObject, JsonValue, U64 } from './core/contract/json.ts';
+export type * from './core/contract/process.ts';
+export { PROCESS_LEASE_SCHEMA_VERSION } from './core/contract/process.ts';
 export {
+  DEFAULT_EVENTS_LIMIT,
   DEFAULT_PROCESS_POLL_INTERVAL_MS,
   SqliteProcessRegistry,
-} from './core/process/registry.ts';
-export type { SqliteProcessRegistryOptions } from './core/process/registry.ts';
+} from './core/stores/process-registry.ts';
+export type { ProcessEventsOptions, SqliteProcessRegistryOptions } from './core/stores/process-registry.ts';
 export { PROCESS_SCHEMA, PROCESS_SCHEMA_VERSION } from './core/process/schema.ts';
 export {
   CANCEL_REQUESTED_EVENT,
@@ -250,8 +251,8 @@ export type {
 } from './core/process/observation.ts';
 
 // Host event store (area: effects / host events)
-export { SqliteHostEventStore, DEFAULT_RESERVATION_TTL_MS } from './core/host-events/store.ts';
-export type { SqliteHostEventStoreOptions } from './core/host-events/store.ts';
+export { SqliteHostEventStore, DEFAULT_RESERVATION_TTL_MS } from './core/stores/host-event-store.ts';
+export type { SqliteHostEventStoreOptions } from './core/stores/host-event-store.ts';
 export { HOST_EVENT_SCHEMA, HOST_EVENT_SCHEMA_VERSION } from './core/host-events/schema.ts';
 export {
   defaultHostEventSourceKey,
@@ -276,7 +277,7 @@ export type {
   TriggerSubscriptionRecord,
   TriggerTargetIdentity,
   TypeExpr,
-} from './core/host-events/types.ts';
+} from './core/contract/host-events.ts';
 
 // Effect replay (area: effects / host events)
 export { EffectScope, INVALID_EFFECT_SCOPE_ID, MISSING_EFFECT_SCOPE_ID } from './core/effects/scope.ts';
@@ -300,8 +301,8 @@ export {
   DEFAULT_EFFECT_POLL_INTERVAL_MS,
   SqliteEffectHost,
   SqliteRuntimeEffectController,
-} from './core/effects/sqlite.ts';
-export type { SqliteEffectReplayOptions } from './core/effects/sqlite.ts';
+} from './core/stores/effect-host.ts';
+export type { SqliteEffectReplayOptions } from './core/stores/effect-host.ts';
 export { EFFECT_SCHEMA, EFFECT_SCHEMA_VERSION } from './core/effects/schema.ts';
 export type {
   LlmRequestSpec,
@@ -310,7 +311,7 @@ export type {
   RuntimeEffectEnvelope,
   RuntimeEffectOutcome,
   RustResult,
-} from './core/effects/types.ts';
+} from './core/contract/effects.ts';
 
 // Queued work
 export type {
@@ -329,7 +330,7 @@ export type {
   SessionCommand,
   SlotPolicy,
   TurnInput,
-} from './core/queue/types.ts';
+} from './core/contract/queue.ts';
 export {
   CLAIM_BOUNDARIES,
   DELIVERY_POLICIES,
@@ -337,7 +338,7 @@ export {
   SLOT_POLICIES,
   claimCompletion,
   claimIsEmpty,
-} from './core/queue/types.ts';
+} from './core/contract/queue.ts';
 export {
   newQueuedWorkDraft,
   processWakeBatchDraft,
@@ -385,3 +386,4 @@ export { SessionConflictError, SessionError } from './api/errors.ts';
 export type { SessionErrorCode, SessionErrorOptions } from './api/errors.ts';
 export { hostEventDeliveries, processEvents } from './api/streams.ts';
 export type { ProcessEventStreamOptions, StreamOptions } from './api/streams.ts';
+export { DEFAULT_QUEUE_LIST_LIMIT, type QueuedWorkListOptions } from './core/queue/list.ts';

@@ -2,22 +2,20 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Encoder } from '@msgpack/msgpack';
-import { canonicalJson, portableCodecs, stableJsonSha256Hex } from '../../src/index.ts';
-import { sha256 } from '../../src/core/codec/sha256.ts';
-import { toHex } from '../../src/core/codec/hex.ts';
+import { CanonicalJsonError, canonicalJson, portableCodecs, stableJsonSha256Hex } from '../../src/index.ts';
 import { bytesFromJson, stringifyJsonRow } from '../../src/core/codec/json-bytes.ts';
 import { decodeMsgpack, encodeMsgpack } from '../../src/core/codec/msgpack.ts';
 import { nodeCodecs } from '../../src/node.ts';
 
 describe('SHA-256', () => {
   it('matches the FIPS test vectors', () => {
-    assert.equal(toHex(sha256(new Uint8Array())), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    assert.equal(portableCodecs.sha256Hex(new Uint8Array()), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     assert.equal(
-      toHex(sha256(new TextEncoder().encode('abc'))),
+      portableCodecs.sha256Hex(new TextEncoder().encode('abc')),
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     );
     assert.equal(
-      toHex(sha256(new TextEncoder().encode('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'))),
+      portableCodecs.sha256Hex(new TextEncoder().encode('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')),
       '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
     );
   });
@@ -98,8 +96,36 @@ describe('canonical JSON', () => {
     assert.equal(stableJsonSha256Hex(portableCodecs, a), stableJsonSha256Hex(nodeCodecs, b));
   });
 
-  it('omits undefined members, keeps null, writes undefined array slots as null', () => {
-    assert.equal(canonicalJson({ a: undefined, b: null, c: [undefined, 1] }), '{"b":null,"c":[null,1]}');
+  it('omits undefined members and keeps null', () => {
+    assert.equal(canonicalJson({ a: undefined, b: null, c: [null, 1] }), '{"b":null,"c":[null,1]}');
+  });
+
+  it('refuses what is not JSON instead of hashing it as something else', () => {
+    class Point {
+      x = 1;
+    }
+    const cyclic: Record<string, unknown> = {};
+    let deep = cyclic;
+    for (let i = 0; i < 70; i++) deep = (deep.next = {}) as Record<string, unknown>;
+    deep.next = cyclic;
+    for (const [value, message] of [
+      [[undefined, 1], /undefined \(or a hole\) in an array/],
+      [[1, , 2], /undefined \(or a hole\)/],
+      [{ f: () => 1 }, /cannot represent a function/],
+      [{ s: Symbol('s') }, /cannot represent a symbol/],
+      [{ d: new Date(0) }, /cannot represent a Date/],
+      [{ m: new Map() }, /cannot represent a Map/],
+      [new Set([1]), /cannot represent a Set/],
+      [new Point(), /cannot represent a Point/],
+      [{ n: Number.NaN }, /cannot represent NaN/],
+      [{ n: -Infinity }, /cannot represent -Infinity/],
+      [{ b: 1n }, /bigint/],
+      [cyclic, /cyclic/],
+    ] as const) {
+      assert.throws(() => canonicalJson(value), (error: unknown) => error instanceof CanonicalJsonError && message.test((error as Error).message));
+    }
+    // A Date and a Map no longer hash alike (both used to be `{}`).
+    assert.equal(canonicalJson(Object.create(null)), '{}');
   });
 
   it('writes bytes as number arrays, like serde writes Vec<u8>', () => {

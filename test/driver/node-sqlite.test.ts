@@ -6,6 +6,8 @@ import { SqliteBusyError, SqliteReadOnlyError, SqliteValueError, readTransaction
 import { nodeCodecs, openNodeSqlite } from '../../src/node.ts';
 import { spawnChild } from '../support/child.ts';
 import { tempDir } from '../support/drivers.ts';
+import { BUSY_ATTEMPT_MS, OperationRunner } from '../../src/core/driver/runner.ts';
+import { writeAttempt } from '../../src/core/driver/transaction.ts';
 
 const HOLD = join(import.meta.dirname, '../fixtures/hold-write-lock.ts');
 const HOLD_EXCLUSIVE = join(import.meta.dirname, '../fixtures/hold-exclusive-lock.ts');
@@ -16,7 +18,9 @@ describe('node:sqlite driver', () => {
     const conn = openNodeSqlite(path);
     t.after(() => conn.close());
     assert.equal(conn.get<{ journal_mode: string }>('PRAGMA journal_mode')!.journal_mode, 'wal');
-    assert.equal(conn.get<{ timeout: number }>('PRAGMA busy_timeout')!.timeout, 15_000);
+    // The engine waits one short attempt; the components' runner retries up to busyTimeoutMs (15 s).
+    assert.equal(conn.get<{ timeout: number }>('PRAGMA busy_timeout')!.timeout, BUSY_ATTEMPT_MS);
+    assert.equal(conn.busyTimeoutMs, 15_000);
     assert.equal(conn.get<{ synchronous: number }>('PRAGMA synchronous')!.synchronous, 1); // NORMAL
     assert.equal(conn.get<{ foreign_keys: number }>('PRAGMA foreign_keys')!.foreign_keys, 1);
     assert.deepEqual({ ...conn.info }, {
@@ -33,7 +37,11 @@ describe('node:sqlite driver', () => {
     const conn = openNodeSqlite(join(tempDir(t), 'b.db'), { synchronous: 'FULL', busyTimeoutMs: 250 });
     t.after(() => conn.close());
     assert.equal(conn.get<{ synchronous: number }>('PRAGMA synchronous')!.synchronous, 2);
-    assert.equal(conn.get<{ timeout: number }>('PRAGMA busy_timeout')!.timeout, 250);
+    assert.equal(conn.get<{ timeout: number }>('PRAGMA busy_timeout')!.timeout, BUSY_ATTEMPT_MS);
+    assert.equal(conn.busyTimeoutMs, 250);
+    const short = openNodeSqlite(join(tempDir(t), 'c.db'), { busyTimeoutMs: 10 });
+    t.after(() => short.close());
+    assert.equal(short.get<{ timeout: number }>('PRAGMA busy_timeout')!.timeout, 10, 'never longer than the bound');
   });
 
   it('refuses bad options', () => {
@@ -71,18 +79,19 @@ describe('node:sqlite driver', () => {
     assert.equal(existsSync(path), false);
   });
 
-  it('waits for another process holding the write lock, then proceeds', async (t) => {
+  it('waits for another process holding the write lock, then proceeds (the runner retries the attempt)', async (t) => {
     const path = join(tempDir(t), 'busy.db');
     const conn = openNodeSqlite(path);
     t.after(() => conn.close());
     conn.exec('CREATE TABLE t (v)');
     const child = spawnChild(HOLD, [path]);
+    t.after(() => child.process.kill('SIGKILL'));
     assert.deepEqual(await child.next(), { locked: true });
-    // The child commits 200 ms from now, on its own; meanwhile this thread
-    // blocks synchronously in BEGIN IMMEDIATE on the busy timeout.
+    // The child commits 200 ms from now, on its own; meanwhile the runner
+    // retries short attempts, waiting asynchronously in between.
     child.send({ release: 'commit', afterMs: 200 });
     const started = Date.now();
-    const count = writeTransaction(conn, () => {
+    const count = await new OperationRunner(conn).write(() => {
       conn.run('INSERT INTO t (v) VALUES (?)', ['parent']);
       return conn.get<{ n: number }>('SELECT COUNT(*) AS n FROM t')!.n;
     });
@@ -93,28 +102,56 @@ describe('node:sqlite driver', () => {
     assert.equal((await child.exited).code, 0);
   });
 
-  it('blocks in BEGIN IMMEDIATE up to the busy timeout, then raises SqliteBusyError', async (t) => {
+  it('waits in BEGIN IMMEDIATE for one short attempt only, then raises SqliteBusyError (the runner retries)', async (t) => {
     const path = join(tempDir(t), 'timeout.db');
+    const setup = openNodeSqlite(path);
+    setup.exec('CREATE TABLE t (v)');
+    setup.close();
+    const conn = openNodeSqlite(path, { busyTimeoutMs: 5_000 });
+    t.after(() => conn.close());
+    assert.equal(conn.busyTimeoutMs, 5_000);
+    const child = spawnChild(HOLD, [path]);
+    t.after(() => child.process.kill('SIGKILL'));
+    assert.deepEqual(await child.next(), { locked: true });
+    const started = Date.now();
+    try {
+      assert.throws(
+        () => writeAttempt(conn, () => conn.run('INSERT INTO t (v) VALUES (?)', ['parent'])),
+        (error: unknown) => error instanceof SqliteBusyError && error.code === 'SQLITE_BUSY',
+      );
+      const waited = Date.now() - started;
+      // The engine's synchronous wait is one attempt (BUSY_ATTEMPT_MS), never the whole bound.
+      assert.ok(waited >= BUSY_ATTEMPT_MS - 5 && waited < 1_000, `waited ${waited} ms in the engine`);
+    } finally {
+      child.send({ release: 'rollback' });
+    }
+    await child.next();
+    assert.equal((await child.exited).code, 0);
+    // Nothing of ours was written, and the connection works again.
+    assert.equal(conn.get<{ n: number }>('SELECT COUNT(*) AS n FROM t')!.n, 0);
+    writeTransaction(conn, () => conn.run('INSERT INTO t (v) VALUES (?)', ['after']));
+  });
+
+  it('the public writeTransaction still waits synchronously up to busyTimeoutMs, then raises SqliteBusyError', async (t) => {
+    const path = join(tempDir(t), 'sync-timeout.db');
     const setup = openNodeSqlite(path);
     setup.exec('CREATE TABLE t (v)');
     setup.close();
     const conn = openNodeSqlite(path, { busyTimeoutMs: 150 });
     t.after(() => conn.close());
     const child = spawnChild(HOLD, [path]);
+    t.after(() => child.process.kill('SIGKILL'));
     assert.deepEqual(await child.next(), { locked: true });
     const started = Date.now();
-    assert.throws(
-      () => writeTransaction(conn, () => conn.run('INSERT INTO t (v) VALUES (?)', ['parent'])),
-      (error: unknown) => error instanceof SqliteBusyError && error.code === 'SQLITE_BUSY',
-    );
+    try {
+      assert.throws(() => writeTransaction(conn, () => conn.run('INSERT INTO t (v) VALUES (?)', ['parent'])), SqliteBusyError);
+    } finally {
+      child.send({ release: 'rollback' });
+    }
     const waited = Date.now() - started;
-    assert.ok(waited >= 100, `waited ${waited} ms for the busy timeout`);
-    child.send({ release: 'rollback' });
+    assert.ok(waited >= 140, `waited ${waited} ms`);
     await child.next();
     assert.equal((await child.exited).code, 0);
-    // Nothing of ours was written, and the connection works again.
-    assert.equal(conn.get<{ n: number }>('SELECT COUNT(*) AS n FROM t')!.n, 0);
-    writeTransaction(conn, () => conn.run('INSERT INTO t (v) VALUES (?)', ['after']));
   });
 
   it('retries the switch to WAL while another process holds the database exclusively', async (t) => {
@@ -136,6 +173,7 @@ describe('node:sqlite driver', () => {
   it('gives up on the WAL switch after the busy timeout with a typed error', async (t) => {
     const path = join(tempDir(t), 'wal-timeout.db');
     const child = spawnChild(HOLD_EXCLUSIVE, [path, '600']);
+    t.after(() => child.process.kill('SIGKILL'));
     assert.deepEqual(await child.next(), { locked: true });
     assert.throws(() => openNodeSqlite(path, { busyTimeoutMs: 100 }), SqliteBusyError);
     assert.deepEqual(await child.next(), { released: true });

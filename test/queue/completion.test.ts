@@ -3,8 +3,8 @@
 // that go through a real turn commit live with the Store tests.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { StoreError, claimCompletion, withMergeKey, writeTransaction, type QueuedWorkCompletion } from '../../src/index.ts';
-import { validateQueueCompletions } from '../../src/core/queue/completion.ts';
+import { Store, StoreError, claimCompletion, withMergeKey, type QueuedWorkCompletion } from '../../src/index.ts';
+import { commitAt } from '../session/helpers.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { TTL, completeClaims, draft, ids, openQueue, snapshot } from './helpers.ts';
 
@@ -93,22 +93,25 @@ describeEachDriver('queued work completion', (driver) => {
     assert.deepEqual(await queue.listQueuedWork('root'), []);
   });
 
-  it('refuses malformed completions with Backend', async (t) => {
+  it('refuses malformed completions in a commit with InvalidInput naming the path, writing nothing', async (t) => {
     const { conn } = await openQueue(driver, t);
-    const attempt = (completions: unknown) =>
-      writeTransaction(conn, () => validateQueueCompletions(conn, 'root', completions as QueuedWorkCompletion[]));
+    const store = await Store.open(conn);
     const base = { session_id: 'root', claim_id: 'qwc:1:1', lease_token: 'tok', batch_ids: ['qwb:1'] };
-    for (const [value, pattern] of [
-      [null, /completed_queue_claims must be an array/],
-      [[null], /completed_queue_claims\[0\] must be a queued-work completion/],
-      [[{ ...base, batch_ids: 'qwb:1' }], /batch_ids must be an array/],
-      [[{ ...base, batch_ids: [''] }], /batch_ids\[0\] must not be empty/],
-      [[{ ...base, lease_token: 1 }], /lease_token must be a string/],
+    const before = snapshot(conn);
+    for (const [value, pattern, path] of [
+      [[null], /completed_queue_claims\[0\] must be an object/, '$.completed_queue_claims[0]'],
+      [[{ ...base, batch_ids: 'qwb:1' }], /batch_ids must be an array/, '$.completed_queue_claims[0].batch_ids'],
+      [[{ ...base, batch_ids: [''] }], /batch_ids\[0\] must not be empty/, '$.completed_queue_claims[0].batch_ids[0]'],
+      [[{ ...base, lease_token: 1 }], /lease_token must be a string/, '$.completed_queue_claims[0].lease_token'],
     ] as const) {
-      assert.throws(
-        () => attempt(value),
-        (error) => error instanceof StoreError && error.detail.kind === 'Backend' && pattern.test(error.message),
-      );
+      const commit = { ...commitAt('root', 0), completed_queue_claims: value as unknown as QueuedWorkCompletion[] };
+      await assert.rejects(store.commitRuntimeState(commit), (error) => {
+        assert.ok(error instanceof StoreError);
+        assert.deepEqual({ kind: error.detail.kind, path: (error.detail as { path?: string }).path }, { kind: 'InvalidInput', path });
+        assert.match(error.message, pattern);
+        return true;
+      });
     }
+    assert.deepEqual(snapshot(conn), before);
   });
 });

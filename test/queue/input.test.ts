@@ -17,19 +17,33 @@ import {
 import { describeEachDriver, nodeSqliteDriver } from '../support/drivers.ts';
 import { TTL, draft, openQueue, snapshot, type QueueHarness } from './helpers.ts';
 
-function backend(pattern: RegExp): (error: unknown) => boolean {
+function storeError(kind: 'Backend' | 'InvalidInput', pattern: RegExp): (error: unknown) => boolean {
   return (error) => {
     assert.ok(error instanceof StoreError, `expected a StoreError, got ${String(error)}`);
-    assert.equal(error.detail.kind, 'Backend');
+    assert.equal(error.detail.kind, kind, error.message);
     assert.match(error.message, pattern);
     return true;
   };
 }
 
-/** Runs `attempt`, expecting `Backend` matching `pattern`, and checks that no row changed. */
+/** Runs `attempt`, expecting `InvalidInput` (bad input) matching `pattern`, and checks that no row changed. */
 async function refusedWithoutChange(h: QueueHarness, attempt: () => Promise<unknown>, pattern: RegExp): Promise<void> {
+  await failsWithoutChange(h, attempt, pattern, 'InvalidInput');
+}
+
+/** Runs `attempt`, expecting `Backend` (a corrupt row, a bad clock) matching `pattern`; no row changed. */
+async function corruptWithoutChange(h: QueueHarness, attempt: () => Promise<unknown>, pattern: RegExp): Promise<void> {
+  await failsWithoutChange(h, attempt, pattern, 'Backend');
+}
+
+async function failsWithoutChange(
+  h: QueueHarness,
+  attempt: () => Promise<unknown>,
+  pattern: RegExp,
+  kind: 'Backend' | 'InvalidInput',
+): Promise<void> {
   const before = snapshot(h.conn);
-  await assert.rejects(attempt(), backend(pattern));
+  await assert.rejects(attempt(), storeError(kind, pattern));
   assert.deepEqual(snapshot(h.conn), before);
 }
 
@@ -38,7 +52,7 @@ function corrupt(h: QueueHarness, sql: string, params: Array<string | number>): 
 }
 
 describeEachDriver('queued work input checks', (driver) => {
-  it('refuses malformed drafts with Backend and writes nothing', async (t) => {
+  it('refuses malformed drafts with InvalidInput and writes nothing', async (t) => {
     const h = await openQueue(driver, t);
     await h.queue.enqueueQueuedWork(draft('root', 'existing'));
     const base = draft('root', 'x');
@@ -127,8 +141,8 @@ describeEachDriver('queued work input checks', (driver) => {
   it('refuses a clock that is not integer epoch milliseconds', async (t) => {
     const h = await openQueue(driver, t);
     const fractional = new QueuedWork(h.conn, { clock: () => 1.5 });
-    await refusedWithoutChange(h, () => fractional.enqueueQueuedWork(draft('root', 'x')), /the clock returned 1.5/);
-    await refusedWithoutChange(h, () => fractional.claimReadyQueuedWork('root', 'o', 'idle', TTL, 1), /the clock returned/);
+    await corruptWithoutChange(h, () => fractional.enqueueQueuedWork(draft('root', 'x')), /the clock returned 1.5/);
+    await corruptWithoutChange(h, () => fractional.claimReadyQueuedWork('root', 'o', 'idle', TTL, 1), /the clock returned/);
   });
 
   it('reads corrupt policy strings as Backend errors, logged, changing nothing', async (t) => {
@@ -136,9 +150,9 @@ describeEachDriver('queued work input checks', (driver) => {
     const batch = await h.queue.enqueueQueuedWork(draft('root', 'x'));
     corrupt(h, 'UPDATE queued_work_batches SET delivery_policy = ? WHERE batch_id = ?', ['bogus', batch.batch_id]);
     const delivery = /unknown queued-work delivery policy `bogus`/;
-    await refusedWithoutChange(h, () => h.queue.listQueuedWork('root'), delivery);
-    await refusedWithoutChange(h, () => h.queue.claimReadyQueuedWork('root', 'o', 'idle', TTL, 1), delivery);
-    await refusedWithoutChange(h, () => h.queue.cancelQueuedWorkBatch('root', batch.batch_id), delivery);
+    await corruptWithoutChange(h, () => h.queue.listQueuedWork('root'), delivery);
+    await corruptWithoutChange(h, () => h.queue.claimReadyQueuedWork('root', 'o', 'idle', TTL, 1), delivery);
+    await corruptWithoutChange(h, () => h.queue.cancelQueuedWorkBatch('root', batch.batch_id), delivery);
     assert.ok(h.logger.warnings.some((w) => w.message === 'corrupt queued-work row' && w.details?.batch_id === batch.batch_id));
 
     corrupt(h, 'UPDATE queued_work_batches SET delivery_policy = ?, slot_policy = ? WHERE batch_id = ?', [
@@ -146,8 +160,8 @@ describeEachDriver('queued work input checks', (driver) => {
       'shared',
       batch.batch_id,
     ]);
-    await refusedWithoutChange(h, () => h.queue.listPendingQueuedWork('root'), /unknown queued-work slot policy `shared`/);
-    await refusedWithoutChange(h, () => h.queue.claimReadyQueuedWork('root', 'o', 'idle', TTL, 1), /slot policy/);
+    await corruptWithoutChange(h, () => h.queue.listPendingQueuedWork('root'), /unknown queued-work slot policy `shared`/);
+    await corruptWithoutChange(h, () => h.queue.claimReadyQueuedWork('root', 'o', 'idle', TTL, 1), /slot policy/);
   });
 
   it('reads malformed merge keys and payloads as Backend errors', async (t) => {
@@ -156,7 +170,7 @@ describeEachDriver('queued work input checks', (driver) => {
     const next = await h.queue.enqueueQueuedWork(draft('root', 'next', 'earliest_safe_boundary', 'join'));
     corrupt(h, 'UPDATE queued_work_batches SET merge_key_json = ? WHERE batch_id = ?', ['{"group":', next.batch_id]);
     // The corrupt neighbour is examined while building the head's join group.
-    await refusedWithoutChange(
+    await corruptWithoutChange(
       h,
       () => h.queue.claimReadyQueuedWork('root', 'o', 'idle', TTL, 10),
       /failed to decode queued-work merge key: /,
@@ -166,23 +180,23 @@ describeEachDriver('queued work input checks', (driver) => {
     assert.equal(single?.batches[0]!.batch_id, head.batch_id);
 
     corrupt(h, 'UPDATE queued_work_batches SET merge_key_json = ? WHERE batch_id = ?', ['{"group":"a","x":1}', next.batch_id]);
-    await refusedWithoutChange(h, () => h.queue.listQueuedWork('root'), /failed to decode queued-work merge key/);
+    await corruptWithoutChange(h, () => h.queue.listQueuedWork('root'), /failed to decode queued-work merge key/);
     corrupt(h, 'UPDATE queued_work_batches SET merge_key_json = ? WHERE batch_id = ?', ['"never"', next.batch_id]);
 
     corrupt(h, 'UPDATE queued_work_items SET payload_json = ? WHERE batch_id = ?', ['{"type":"turn_input",', next.batch_id]);
-    await refusedWithoutChange(h, () => h.queue.listQueuedWork('root'), /failed to decode queued-work payload: /);
+    await corruptWithoutChange(h, () => h.queue.listQueuedWork('root'), /failed to decode queued-work payload: /);
     corrupt(h, 'UPDATE queued_work_items SET payload_json = ? WHERE batch_id = ?', ['{"type":"turn_input","input":{}}', next.batch_id]);
-    await refusedWithoutChange(
+    await corruptWithoutChange(
       h,
       () => h.queue.claimReadyQueuedWork('root', 'p', 'idle', TTL, 1),
       /failed to decode queued-work payload: payload.input.items must be an array/,
     );
     corrupt(h, 'UPDATE queued_work_items SET payload_json = ? WHERE batch_id = ?', ['[1,2]', next.batch_id]);
-    await refusedWithoutChange(h, () => h.queue.listPendingQueuedWork('root'), /failed to decode queued-work payload/);
+    await corruptWithoutChange(h, () => h.queue.listPendingQueuedWork('root'), /failed to decode queued-work payload/);
     corrupt(h, 'UPDATE queued_work_items SET payload_json = ? WHERE batch_id = ?', ['{"type":"turn_input","input":{"items":[]}}', next.batch_id]);
     assert.equal((await h.queue.listQueuedWork('root')).length, 2);
     corrupt(h, 'UPDATE queued_work_batches SET available_at_ms = ? WHERE batch_id = ?', ['soon', next.batch_id]);
-    await refusedWithoutChange(h, () => h.queue.listQueuedWork('root'), /corrupt queued-work row: available_at_ms/);
+    await corruptWithoutChange(h, () => h.queue.listQueuedWork('root'), /corrupt queued-work row: available_at_ms/);
     assert.ok(h.logger.warnings.length >= 5);
   });
 
@@ -190,7 +204,7 @@ describeEachDriver('queued work input checks', (driver) => {
     const h = await openQueue(driver, t);
     const batch = await h.queue.enqueueQueuedWork(draft('root', 'x'));
     corrupt(h, 'UPDATE queued_work_batches SET claim_fencing_token = ? WHERE batch_id = ?', ['many', batch.batch_id]);
-    await refusedWithoutChange(
+    await corruptWithoutChange(
       h,
       () => h.queue.claimReadyQueuedWork('root', 'o', 'idle', TTL, 1),
       /corrupt queued-work row: claim_fencing_token/,

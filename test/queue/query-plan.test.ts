@@ -22,9 +22,10 @@ describeEachDriver('queued work query plans', (driver) => {
 
   it('lists read items by primary key per batch, and held batches by the claim index', async (t) => {
     const { conn } = await openQueue(driver, t);
-    const items = plan(conn, SELECT_SESSION_ITEMS, ['root']);
+    const items = plan(conn, SELECT_SESSION_ITEMS, ['root', 1, 1000]);
     assert.equal(items.length, 2);
-    assert.match(items[0]!, /^SEARCH b USING INDEX idx_queued_work_ready \(session_id=\?\)$/);
+    // A page is a range of the ready index: (session_id, enqueue_seq).
+    assert.match(items[0]!, /^SEARCH b USING INDEX idx_queued_work_ready \(session_id=\? AND enqueue_seq>\? AND enqueue_seq<\?\)$/);
     assert.match(items[1]!, /^SEARCH i USING INDEX sqlite_autoindex_queued_work_items_1 \(batch_id=\?\)$/);
     assert.deepEqual(plan(conn, SELECT_HELD, ['root', 'c', 't']), [
       'SEARCH queued_work_batches USING INDEX idx_queued_work_claim (session_id=? AND claim_id=? AND claim_token=?)',

@@ -70,14 +70,20 @@ describeEachDriver('lashlang artifact store', (driver) => {
     }
   });
 
-  it('hands out frozen artifacts from its per-instance cache', async (t) => {
-    const { store } = await openFresh(driver, t);
+  it('hands out copies from its per-instance cache: mutating one changes nothing stored or returned later', async (t) => {
+    const { store, reopen } = await openFresh(driver, t);
     const artifact = sample();
     await store.putModuleArtifact(artifact);
     artifact.required_surface_ref = 'changed after put';
     const loaded = (await store.getModuleArtifact(artifact.module_ref))!;
     assert.equal(loaded.required_surface_ref, fixtures.echo.required_surface_ref);
-    assert.ok(Object.isFrozen(loaded) && Object.isFrozen(loaded.exports));
+    loaded.required_surface_ref = 'changed after get';
+    (loaded.exports as Record<string, unknown>).processes = 'mutated';
+    const again = (await store.getModuleArtifact(artifact.module_ref))!;
+    assert.equal(again.required_surface_ref, fixtures.echo.required_surface_ref);
+    assert.deepEqual(again.exports, fixtures.echo.exports);
+    assert.notEqual(again, loaded);
+    assert.deepEqual(await (await reopen()).getModuleArtifact(artifact.module_ref), again);
   });
 
   it('refuses undecodable bytes, a mismatched module_ref and a dangling index with ArtifactStoreError', async (t) => {

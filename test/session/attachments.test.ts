@@ -120,7 +120,7 @@ describeEachDriver('attachment manifest on the store', (driver) => {
       () => store.listUncommitted(Number.MAX_SAFE_INTEGER + 2),
       () => store.forget(7 as never),
     ]) {
-      assert.throws(call, (error: unknown) => error instanceof StoreError && error.detail.kind === 'Backend');
+      assert.throws(call, (error: unknown) => error instanceof StoreError && error.detail.kind === 'InvalidInput');
     }
     assert.equal(snapshot(conn), before);
   });

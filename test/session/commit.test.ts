@@ -232,7 +232,7 @@ describeEachDriver('commitRuntimeState', (driver) => {
         usage('turn', 'b', 5, 0, 0, 0),
       ]),
     );
-    await store.commitRuntimeState(persistedStateCommit(defaultState('root'), [usage('turn', 'a', 10, 20, 3, 4)]));
+    await store.commitRuntimeState(persistedStateCommit(defaultState('root', { head_revision: 1 }), [usage('turn', 'a', 10, 20, 3, 4)]));
     const read = (await store.loadSession({ kind: 'FullGraph' }))!;
     assert.deepEqual(read.token_ledger, [usage('turn', 'a', 11, 22, 3, 4), usage('cache', 'a', 0, 0, 9, 0), usage('turn', 'b', 5, 0, 0, 0)]);
     assert.equal((await store.loadUsageDeltas()).length, 5);
@@ -258,7 +258,7 @@ describeEachDriver('commitRuntimeState', (driver) => {
     assert.deepEqual(read.checkpoint?.execution_state, new Uint8Array([1, 2, 3]));
   });
 
-  it('refuses malformed commits with a typed error and writes nothing', async (t) => {
+  it('refuses malformed commits with InvalidInput naming the path, and writes nothing', async (t) => {
     const { store, conn } = await openFresh(driver, t);
     await store.commitRuntimeState(commitAt('root', 0));
     const before = snapshot(conn);
@@ -279,11 +279,19 @@ describeEachDriver('commitRuntimeState', (driver) => {
     ];
     for (const [label, commit, message] of bad) {
       const error = storeError(await rejection(store.commitRuntimeState(commit)));
-      assert.equal(error.detail.kind, 'Backend', label);
-      assert.match(error.message, /invalid commit: /, label);
+      assert.equal(error.detail.kind, 'InvalidInput', label);
+      assert.match(error.message, /^invalid input: /, label);
       assert.match(error.message, message, label);
       assert.equal(snapshot(conn), before, label);
     }
+    const paths = await Promise.all(
+      [
+        { ...good, session_id: '' },
+        { ...good, graph: graphDelta.append([sampleNode('ok'), sampleNode('a\0b')], null) },
+        { ...good, usage_deltas: [usage('t', 'm', 2 ** 60, 0, 0, 0)] },
+      ].map(async (commit) => (storeError(await rejection(store.commitRuntimeState(commit))).detail as { path?: string }).path),
+    );
+    assert.deepEqual(paths, ['$.session_id', '$.graph.Append.nodes[1].node_id', '$.usage_deltas[0].usage.input_tokens']);
   });
 
   it('refuses to commit onto an undecodable head, and loadSession reports it', async (t) => {

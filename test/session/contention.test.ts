@@ -55,7 +55,7 @@ describe('session store contention [node-sqlite]', () => {
     const location = await nodeSqliteDriver.fresh(t);
     const writer = await Store.open(await location.open());
     const turn = (n: number) =>
-      persistedStateCommit(defaultState('root', { turn_index: n, tool_state_snapshot: { generation: n, tools: {} } }), [usage('turn', 'm', n, 0, 0, 0)]);
+      persistedStateCommit(defaultState('root', { turn_index: n, head_revision: n - 1, tool_state_snapshot: { generation: n, tools: {} } }), [usage('turn', 'm', n, 0, 0, 0)]);
     await writer.commitRuntimeState(turn(1));
     // The reader's codecs hash blobs while hydrating the checkpoint: commit from the other connection right then.
     let interleaved = false;

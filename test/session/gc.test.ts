@@ -9,8 +9,16 @@ import {
   type ModuleArtifact,
 } from '../../src/index.ts';
 import { utf8Encode } from '../../src/core/codec/utf8.ts';
+import { DEFAULT_BLOB_GRACE_MS } from '../../src/core/blobs/pins.ts';
+import { ManualClock } from '../support/clock.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { commitAt, count, defaultState, model, openFresh, rejection, snapshot } from './helpers.ts';
+
+/** A store clock the test moves past the grace period of blobs written on their own. */
+function graceClock(): { clock: ManualClock; expire(): void } {
+  const clock = new ManualClock();
+  return { clock, expire: () => void clock.advance(DEFAULT_BLOB_GRACE_MS + 1) };
+}
 
 const artifact: ModuleArtifact = {
   module_ref: `lashlang:v1:sha256:${'1'.repeat(64)}`,
@@ -21,8 +29,9 @@ const artifact: ModuleArtifact = {
 };
 
 describeEachDriver('garbage collection', (driver) => {
-  it('SQ-2 keeps the live committed checkpoint blobs and deletes the orphan', async (t) => {
-    const { store } = await openFresh(driver, t, { blobProfile: 'LowLatency' });
+  it('SQ-2 keeps the live committed checkpoint blobs and deletes the orphan (once its grace period is over)', async (t) => {
+    const time = graceClock();
+    const { store } = await openFresh(driver, t, { blobProfile: 'LowLatency', clock: time.clock.clock });
     const orphan = await store.putArtifactBlob(BlobDescriptors.pluginSessionSnapshot(), utf8Encode('orphan-blob'));
     const state = defaultState('root', {
       tool_state_snapshot: { generation: 3, tools: {} },
@@ -31,6 +40,7 @@ describeEachDriver('garbage collection', (driver) => {
       execution_state_snapshot: new Uint8Array([0xde, 0xad, 0xbe, 0xef]),
     });
     const result = await store.commitRuntimeState({ ...persistedStateCommit(state), expected_head_revision: 0 });
+    time.expire();
     const report = await store.gcUnreachable();
     assert.ok(report.deleted_blob_count >= 1);
     assert.equal(report.deleted_blob_count, 1);
@@ -45,7 +55,8 @@ describeEachDriver('garbage collection', (driver) => {
   });
 
   it('SQ-8 keeps the blobs of a checkpoint rooted by saveSessionHead', async (t) => {
-    const { store } = await openFresh(driver, t, { blobProfile: 'LowLatency' });
+    const time = graceClock();
+    const { store } = await openFresh(driver, t, { blobProfile: 'LowLatency', clock: time.clock.clock });
     const stored = await store.putCheckpoint({
       turn_state: {
         turn_index: 1,
@@ -70,6 +81,7 @@ describeEachDriver('garbage collection', (driver) => {
       checkpoint_ref: stored.checkpoint_ref,
     });
     const orphan = await store.putArtifactBlob(BlobDescriptors.pluginSessionSnapshot(), utf8Encode('orphan'));
+    time.expire();
     assert.equal((await store.gcUnreachable()).deleted_blob_count, 1);
     const checkpoint = (await store.getCheckpoint(stored.checkpoint_ref))!;
     assert.ok(checkpoint.tool_state_ref !== null && checkpoint.plugin_snapshot_ref !== null);
@@ -80,15 +92,19 @@ describeEachDriver('garbage collection', (driver) => {
   });
 
   it('SQ-9 auto-GC runs after a commit, in its own transaction', async (t) => {
-    const { store } = await openFresh(driver, t, { blobProfile: 'LowLatency', gcPolicy: { autoRunEveryCommits: 1 } });
+    const time = graceClock();
+    const { store } = await openFresh(driver, t, { blobProfile: 'LowLatency', gcPolicy: { autoRunEveryCommits: 1 }, clock: time.clock.clock });
     const orphan = await store.putArtifactBlob(BlobDescriptors.pluginSessionSnapshot(), utf8Encode('orphan'));
+    time.expire();
     await store.commitRuntimeState(persistedStateCommit(defaultState('auto-gc')));
     assert.equal(await store.getBlob(orphan), null);
   });
 
   it('auto-GC follows its cadence and is off by default', async (t) => {
-    const { store, conn } = await openFresh(driver, t, { gcPolicy: { autoRunEveryCommits: 3 } });
+    const time = graceClock();
+    const { store, conn } = await openFresh(driver, t, { gcPolicy: { autoRunEveryCommits: 3 }, clock: time.clock.clock });
     const orphan = await store.putBlob(utf8Encode('orphan'));
+    time.expire();
     await store.commitRuntimeState(commitAt('root', null));
     await store.commitRuntimeState(commitAt('root', null));
     assert.ok((await store.getBlob(orphan)) !== null);
@@ -147,11 +163,13 @@ describeEachDriver('garbage collection', (driver) => {
   });
 
   it('logs live refs whose blobs are missing and still sweeps the rest', async (t) => {
-    const { store, conn, logger } = await openFresh(driver, t);
+    const time = graceClock();
+    const { store, conn, logger } = await openFresh(driver, t, { clock: time.clock.clock });
     const state = defaultState('root', { tool_state_snapshot: { generation: 1, tools: {} } });
     const result = await store.commitRuntimeState(persistedStateCommit(state));
     writeTransaction(conn, () => conn.run('DELETE FROM blobs WHERE hash = ?', [result.manifest.tool_state_ref!]));
     await store.putBlob(utf8Encode('garbage'));
+    time.expire();
     const report = await store.gcUnreachable();
     assert.equal(report.deleted_blob_count, 1);
     assert.ok(logger.warnings.some((w) => /missing blobs/.test(w.message)));

@@ -75,9 +75,9 @@ describe('commit builders', () => {
     const first = persistedStateCommit(state, [usage('turn', 'm', 1, 1, 0, 0)]);
     assert.deepEqual(first.graph, { ReplaceFull: { nodes: [sampleNode('a')], leaf_node_id: 'a' } });
     assert.equal(first.config.provider_id, 'openai');
-    assert.equal(first.expected_head_revision, null);
+    assert.equal(first.expected_head_revision, 0, 'a fresh state expects revision 0 (never overwrites a head)');
     assert.deepEqual(first.turn_commit, null);
-    const later = persistedStateCommit({ ...state, head_revision: 3 });
+    const later = persistedStateCommit({ ...state, head_revision: 3, graph_replace_required: false });
     assert.deepEqual(later.graph, { Unchanged: { leaf_node_id: 'a' } });
     assert.equal(later.expected_head_revision, 3);
     assert.deepEqual(persistedStateCommit({ ...state, head_revision: 3, graph_replace_required: true }).graph, first.graph);

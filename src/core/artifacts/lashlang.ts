@@ -6,14 +6,17 @@
  * so equal artifacts always give equal bytes and equal blob refs.
  */
 import { insertArtifactBlob, lookupBlob } from '../blobs/blob-table.ts';
+import { conditionOf } from '../contract/errors.ts';
 import { BlobDescriptors } from '../blobs/descriptor.ts';
 import { canonicalJson } from '../codec/canonical-json.ts';
 import { utf8Decode, utf8Encode } from '../codec/utf8.ts';
 import type { DurabilityTier } from '../driver/types.ts';
-import { ArtifactStoreError } from '../errors.ts';
-import type { JsonValue } from '../model/json.ts';
-import type { StoreContext } from '../session/context.ts';
-import { expectArray, expectObject, expectString, messageOf } from '../session/shape.ts';
+import { ArtifactStoreError } from '../contract/errors.ts';
+import type { JsonValue } from '../contract/json.ts';
+import type { ComponentOperations } from '../driver/operations.ts';
+import type { BuiltinBlobProfile } from '../blobs/profile.ts';
+import type { BlobIo } from '../blobs/blob-table.ts';
+import { expectArray, expectObject, expectString, messageOf } from '../shape.ts';
 
 /** `lashlang:v1:sha256:{64 hex}`: the semantic hash lashlang computes for a module. */
 export type ModuleRef = string;
@@ -96,8 +99,13 @@ const UPSERT_REF = 'INSERT OR REPLACE INTO artifact_refs (artifact_ref, blob_ref
 const SELECT_REF = 'SELECT blob_ref FROM artifact_refs WHERE artifact_ref = ?';
 const SELECT_ROOTS = 'SELECT blob_ref FROM artifact_refs ORDER BY artifact_ref';
 
+/** What the artifact table works with (the session store's context satisfies it). */
+export interface ArtifactContext extends BlobIo {
+  readonly profile: BuiltinBlobProfile;
+}
+
 /** Stores the bytes as a `LashlangModule` blob and indexes it; runs inside the caller's write transaction. */
-export function insertModuleArtifact(ctx: StoreContext, moduleRef: ModuleRef, bytes: Uint8Array): void {
+export function insertModuleArtifact(ctx: ArtifactContext, moduleRef: ModuleRef, bytes: Uint8Array): void {
   const blobRef = insertArtifactBlob(ctx, ctx.profile, LASHLANG_MODULE, bytes);
   ctx.conn.run(UPSERT_REF, [moduleRef, blobRef]);
 }
@@ -107,7 +115,7 @@ export function insertModuleArtifact(ctx: StoreContext, moduleRef: ModuleRef, by
  * index points at a missing blob; `Decode` when the bytes are corrupt, do not
  * decode, or hold another module.
  */
-export function readModuleArtifact(ctx: StoreContext, moduleRef: ModuleRef): ModuleArtifact | null {
+export function readModuleArtifact(ctx: ArtifactContext, moduleRef: ModuleRef): ModuleArtifact | null {
   const row = ctx.conn.get<{ blob_ref: string }>(SELECT_REF, [moduleRef]);
   if (row === undefined) return null;
   const found = lookupBlob(ctx, row.blob_ref);
@@ -127,7 +135,7 @@ export function readModuleArtifact(ctx: StoreContext, moduleRef: ModuleRef): Mod
 }
 
 /** Every artifact blob: GC roots. */
-export function artifactRootRefs(ctx: StoreContext): string[] {
+export function artifactRootRefs(ctx: ArtifactContext): string[] {
   return ctx.conn.all<{ blob_ref: string }>(SELECT_ROOTS).map((row) => row.blob_ref);
 }
 
@@ -147,4 +155,69 @@ export class InMemoryLashlangArtifactStore implements LashlangArtifactStore {
     const bytes = this.#artifacts.get(moduleRef);
     return bytes === undefined ? null : moduleArtifactFromStoreBytes(bytes);
   }
+}
+
+/**
+ * The session store's `LashlangArtifactStore` methods. Artifacts put or read
+ * are cached per instance (they never change under their ref); every caller
+ * gets its own copy, so mutating a returned artifact changes nothing stored
+ * or returned later.
+ */
+export class ArtifactEngine {
+  readonly #ctx: ArtifactContext & { readonly ops: ComponentOperations };
+  readonly #cache = new Map<ModuleRef, ModuleArtifact>();
+
+  constructor(ctx: ArtifactContext & { readonly ops: ComponentOperations }) {
+    this.#ctx = ctx;
+  }
+
+  /** Stores an artifact (a GC root from now on). Throws `ArtifactStoreError`. */
+  async putModuleArtifact(artifact: ModuleArtifact): Promise<void> {
+    const ctx = this.#ctx;
+    this.#ensureOpen();
+    const bytes = moduleArtifactToStoreBytes(artifact);
+    try {
+      await ctx.ops.runner.write(() => insertModuleArtifact(ctx, artifact.module_ref, bytes));
+    } catch (error) {
+      throw artifactError(error);
+    }
+    this.#cache.set(artifact.module_ref, JSON.parse(utf8Decode(bytes)) as ModuleArtifact);
+  }
+
+  /** The artifact, or `null` for an unknown ref. Throws `ArtifactStoreError` for corrupt or mismatched bytes. */
+  async getModuleArtifact(moduleRef: ModuleRef): Promise<ModuleArtifact | null> {
+    const ctx = this.#ctx;
+    this.#ensureOpen();
+    const problem = moduleRefProblem(moduleRef);
+    if (problem !== null) throw new ArtifactStoreError('Backend', problem, { condition: 'InvalidInput' });
+    const cached = this.#cache.get(moduleRef);
+    if (cached !== undefined) return structuredClone(cached);
+    let artifact: ModuleArtifact | null;
+    try {
+      artifact = await ctx.ops.runner.read(() => readModuleArtifact(ctx, moduleRef));
+    } catch (error) {
+      throw artifactError(error);
+    }
+    if (artifact === null) return null;
+    this.#cache.set(moduleRef, structuredClone(artifact));
+    return artifact;
+  }
+
+  /** Drops the cache. */
+  clear(): void {
+    this.#cache.clear();
+  }
+
+  #ensureOpen(): void {
+    try {
+      this.#ctx.ops.ensureOpen();
+    } catch {
+      throw new ArtifactStoreError('Backend', 'the store is closed');
+    }
+  }
+}
+
+function artifactError(error: unknown): ArtifactStoreError {
+  if (error instanceof ArtifactStoreError) return error;
+  return new ArtifactStoreError('Backend', messageOf(error), { cause: error, condition: conditionOf(error)?.kind ?? null });
 }

@@ -7,35 +7,16 @@
  * a host's attachment sweep may delete. The methods are synchronous because
  * `AttachmentStore.put` is, and both drivers are.
  */
+import type { ComponentOperations } from '../driver/operations.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import type { Logger } from '../logger.ts';
-import type { EpochMs } from '../model/json.ts';
+import type { EpochMs } from '../contract/json.ts';
+import { expectArray, expectId, expectObject, expectString, expectU64 } from '../shape.ts';
+import { readEpochMs } from '../validation.ts';
 
-/** Lowercase hex SHA-256 of the attachment bytes (see `contentId`). */
-export type AttachmentId = string;
+import type { AttachmentId, AttachmentIntent, AttachmentManifest, AttachmentManifestEntry } from '../contract/attachments.ts';
 
-export interface AttachmentIntent {
-  attachment_id: AttachmentId;
-  session_id: string;
-  /** `sha256:{attachment_id}` as written by `SessionScopedAttachmentStore`. */
-  canonical_uri: string;
-  intent_at_epoch_ms: EpochMs;
-}
-
-export interface AttachmentManifestEntry extends AttachmentIntent {
-  committed_at_epoch_ms: EpochMs | null;
-}
-
-export interface AttachmentManifest {
-  /** Idempotent: the first intent for an id wins. */
-  recordIntent(intent: AttachmentIntent): void;
-  /** Stamps the ids of this session as committed (the first stamp wins). Unknown ids are ignored. */
-  commitRefs(sessionId: string, attachmentIds: readonly AttachmentId[]): void;
-  /** Uncommitted rows with `intent_at <= olderThanEpochMs`, oldest first, across every session. */
-  listUncommitted(olderThanEpochMs: EpochMs): AttachmentManifestEntry[];
-  /** Deletes the row; a missing row is a no-op. */
-  forget(attachmentId: AttachmentId): void;
-}
+export type { AttachmentId, AttachmentIntent, AttachmentManifest, AttachmentManifestEntry };
 
 /** A manifest that keeps nothing: every call succeeds and nothing is ever listed. */
 export const NOOP_ATTACHMENT_MANIFEST: AttachmentManifest = Object.freeze({
@@ -93,4 +74,63 @@ export function selectUncommittedAttachments(
 
 export function deleteAttachmentEntry(conn: SqliteConnection, attachmentId: AttachmentId): void {
   conn.run(DELETE_ENTRY, [attachmentId]);
+}
+
+/** What the manifest methods work with (the session store's context satisfies it). */
+export interface ManifestContext {
+  readonly conn: SqliteConnection;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  readonly ops: ComponentOperations;
+}
+
+/**
+ * The session store's `AttachmentManifest`: synchronous, as the contract is,
+ * so a lock wait here is synchronous too (`OperationRunner.attemptSync`).
+ * Inputs are checked first (`InvalidInput`, nothing written).
+ */
+export class AttachmentManifestEngine implements AttachmentManifest {
+  readonly #ctx: ManifestContext;
+
+  constructor(ctx: ManifestContext) {
+    this.#ctx = ctx;
+  }
+
+  recordIntent(intent: AttachmentIntent): void {
+    const { ops, conn } = this.#ctx;
+    const checked = ops.input('attachment intent', () => checkIntent(intent));
+    ops.writeSync(() => insertAttachmentIntent(conn, checked));
+  }
+
+  commitRefs(sessionId: string, attachmentIds: readonly AttachmentId[]): void {
+    const { ops, conn, clock } = this.#ctx;
+    const ids = ops.input('attachment ids', () => {
+      expectId(sessionId, 'sessionId');
+      return expectArray(attachmentIds, 'attachmentIds').map((id, i) => expectId(id, `attachmentIds[${i}]`));
+    });
+    if (ids.length === 0) return;
+    ops.writeSync(() => stampAttachmentsCommitted(conn, sessionId, ids, readEpochMs(clock)));
+  }
+
+  listUncommitted(olderThanEpochMs: EpochMs): AttachmentManifestEntry[] {
+    const { ops, conn, logger } = this.#ctx;
+    ops.input('olderThanEpochMs', () => expectU64(olderThanEpochMs, 'olderThanEpochMs'));
+    return ops.readSync(() => selectUncommittedAttachments(conn, logger, olderThanEpochMs));
+  }
+
+  forget(attachmentId: AttachmentId): void {
+    const { ops, conn } = this.#ctx;
+    ops.input('attachment id', () => expectId(attachmentId, 'attachmentId'));
+    ops.writeSync(() => deleteAttachmentEntry(conn, attachmentId));
+  }
+}
+
+function checkIntent(intent: AttachmentIntent): AttachmentIntent {
+  const record = expectObject(intent, 'intent');
+  return {
+    attachment_id: expectId(record.attachment_id, 'intent.attachment_id'),
+    session_id: expectId(record.session_id, 'intent.session_id'),
+    canonical_uri: expectString(record.canonical_uri, 'intent.canonical_uri'),
+    intent_at_epoch_ms: expectU64(record.intent_at_epoch_ms, 'intent.intent_at_epoch_ms'),
+  };
 }

@@ -3,8 +3,9 @@
  * addressed bytes plus metadata, and the session-scoped wrapper that records
  * a write-ahead intent in the manifest before any byte is written.
  */
+import { brandError } from '../contract/brand.ts';
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
-import type { U64 } from '../model/json.ts';
+import type { U64 } from '../contract/json.ts';
 import type { AttachmentId, AttachmentManifest } from './manifest.ts';
 
 export type ImageMediaType = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
@@ -43,6 +44,9 @@ export type AttachmentStoreErrorDetail =
   | { kind: 'ManifestRecordFailed'; message: string };
 
 export class AttachmentStoreError extends Error {
+  static {
+    brandError(this, 'AttachmentStoreError');
+  }
   override name = 'AttachmentStoreError';
   readonly detail: AttachmentStoreErrorDetail;
   constructor(detail: AttachmentStoreErrorDetail, options?: { cause?: unknown }) {
@@ -105,16 +109,17 @@ export class InMemoryAttachmentStore implements AttachmentStore {
   put(bytes: Uint8Array, meta: AttachmentCreateMeta): AttachmentRef {
     const id = contentId(bytes, this.#codecs);
     const existing = this.#entries.get(id);
-    if (existing !== undefined) return { ...existing.meta };
+    if (existing !== undefined) return structuredClone(existing.meta);
     const stored = { meta: metaFor(id, bytes, meta), bytes: bytes.slice() };
     this.#entries.set(id, stored);
-    return { ...stored.meta };
+    return structuredClone(stored.meta);
   }
 
+  /** The caller's copy: mutating it changes nothing stored. */
   get(id: AttachmentId): StoredAttachment {
     const stored = this.#entries.get(id);
     if (stored === undefined) throw new AttachmentStoreError({ kind: 'NotFound', id });
-    return { meta: { ...stored.meta }, bytes: stored.bytes.slice() };
+    return { meta: structuredClone(stored.meta), bytes: stored.bytes.slice() };
   }
 }
 

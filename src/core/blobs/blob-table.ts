@@ -6,9 +6,10 @@
  *
  * On an engine with a per-row limit (`info.maxValueBytes`, a Durable Object)
  * stored bytes longer than the limit are split: the first chunk in
- * `blobs.content`, the rest in `blob_chunks` (`seq` 1, 2, …), whose rows go
- * with their blob row by `ON DELETE CASCADE`. Readers join the chunks back on
- * every engine, so nothing else needs to know.
+ * `blobs.content`, the rest in `blob_chunks` (`seq` 1, 2, …). Readers join
+ * the chunks back on every engine, and {@link deleteBlob} removes them with
+ * their blob row (explicitly: the driver interface does not promise foreign
+ * keys, so the schema's `ON DELETE CASCADE` is a second line, not the rule).
  */
 import type { Codecs } from '../codec/codecs.ts';
 import type { SqliteConnection } from '../driver/types.ts';
@@ -36,6 +37,14 @@ const SELECT_BLOB =
   'SELECT content, EXISTS (SELECT 1 FROM blob_chunks WHERE hash = ?1) AS chunked FROM blobs WHERE hash = ?1';
 const INSERT_CHUNK = 'INSERT INTO blob_chunks (hash, seq, content) VALUES (?, ?, ?)';
 const SELECT_CHUNKS = 'SELECT content FROM blob_chunks WHERE hash = ? ORDER BY seq';
+const DELETE_CHUNKS = 'DELETE FROM blob_chunks WHERE hash = ?';
+const DELETE_BLOB = 'DELETE FROM blobs WHERE hash = ?';
+
+/** Deletes a blob and its chunks (inside the caller's write transaction); returns 1 when the blob existed. */
+export function deleteBlob(conn: SqliteConnection, ref: BlobRef): number {
+  conn.run(DELETE_CHUNKS, [ref]);
+  return conn.run(DELETE_BLOB, [ref]).changes;
+}
 
 /** Stores bytes as they are, without an envelope. */
 export function insertRawBlob(io: BlobIo, content: Uint8Array): BlobRef {

@@ -3,6 +3,7 @@
  * inside the blob envelope; its field names and variant strings are the
  * reference's wire values.
  */
+import { ShapeError, expectArray, expectObject } from '../shape.ts';
 
 export type PersistedArtifactKind =
   | 'GenericBlob'
@@ -48,3 +49,20 @@ export const BlobDescriptors = Object.freeze({
   lashlangModule: (): BlobArtifactDescriptor => ({ kind: 'LashlangModule', hints: ['Compressible', 'LargePayload'] }),
   generic: (): BlobArtifactDescriptor => ({ kind: 'GenericBlob' }),
 });
+
+/** Checks a descriptor given by a caller (or read from an envelope). */
+export function decodeDescriptor(value: unknown, path: string): BlobArtifactDescriptor {
+  const record = expectObject(value, path);
+  if (typeof record.kind !== 'string' || !(PERSISTED_ARTIFACT_KINDS as readonly string[]).includes(record.kind)) {
+    throw new ShapeError(`${path}.kind must be one of ${PERSISTED_ARTIFACT_KINDS.join(', ')}`, `${path}.kind`);
+  }
+  const hints = record.hints === undefined || record.hints === null ? [] : expectArray(record.hints, `${path}.hints`);
+  for (const hint of hints) {
+    if (!(BLOB_STORAGE_HINTS as readonly unknown[]).includes(hint)) {
+      throw new ShapeError(`${path}.hints must hold only ${BLOB_STORAGE_HINTS.join(', ')}`, `${path}.hints`);
+    }
+  }
+  const descriptor: BlobArtifactDescriptor = { kind: record.kind as BlobArtifactDescriptor['kind'] };
+  if (hints.length > 0) descriptor.hints = hints as BlobArtifactDescriptor['hints'];
+  return descriptor;
+}

@@ -7,7 +7,14 @@
  * `Vec<u8>`. Two values that are equal as data therefore give equal text
  * whatever order their keys were built or parsed in, which keeps idempotency
  * hashes stable across restarts.
+ *
+ * Only JSON is accepted (spec decision 20): `NaN`, `±Infinity`, `undefined`
+ * or a hole in an array, a function or symbol member, `Date`, `Map`, `Set`,
+ * `BigInt`, class instances and cycles throw {@link CanonicalJsonError}
+ * instead of hashing as something else (a `Date` and a `Map` would both be
+ * `{}`: two different values, one hash).
  */
+import { brandError } from '../contract/brand.ts';
 import type { Codecs } from './codecs.ts';
 
 /**
@@ -35,6 +42,14 @@ function quoteKey(key: string): string {
   return quoted;
 }
 
+/** A value canonical JSON cannot represent (it names what and where). */
+export class CanonicalJsonError extends TypeError {
+  static {
+    brandError(this, 'CanonicalJsonError');
+  }
+  override name = 'CanonicalJsonError';
+}
+
 export function canonicalJson(value: unknown): string {
   return write(value, 0, null);
 }
@@ -50,7 +65,7 @@ function write(value: unknown, depth: number, open: Set<object> | null): string 
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonical JSON cannot represent ${value}`);
+      if (!Number.isFinite(value)) throw new CanonicalJsonError(`canonical JSON cannot represent ${value}`);
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
@@ -58,7 +73,7 @@ function write(value: unknown, depth: number, open: Set<object> | null): string 
       if (value === null) return 'null';
       if (depth >= TRACK_CYCLES_FROM_DEPTH) {
         open ??= new Set();
-        if (open.has(value)) throw new TypeError('canonical JSON cannot represent a cyclic value');
+        if (open.has(value)) throw new CanonicalJsonError('canonical JSON cannot represent a cyclic value');
         open.add(value);
       }
       const text = writeContainer(value, depth + 1, open);
@@ -66,23 +81,30 @@ function write(value: unknown, depth: number, open: Set<object> | null): string 
       return text;
     }
     case 'bigint':
-      throw new TypeError('canonical JSON does not accept bigint; use a safe-integer number');
+      throw new CanonicalJsonError('canonical JSON does not accept bigint; use a safe-integer number');
     default:
-      throw new TypeError(`canonical JSON cannot represent a ${typeof value}`);
+      throw new CanonicalJsonError(`canonical JSON cannot represent a ${typeof value}`);
   }
 }
 
 function writeContainer(value: object, depth: number, open: Set<object> | null): string {
-  if (value instanceof Uint8Array) return `[${Array.prototype.join.call(value, ',')}]`;
-  if (Array.isArray(value)) {
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Array.prototype) {
+    const items = value as unknown[];
     let out = '[';
-    for (let i = 0; i < value.length; i++) {
+    for (let i = 0; i < items.length; i++) {
       if (i > 0) out += ',';
-      const item = value[i];
-      // JSON.stringify writes undefined array slots as null; so do we.
-      out += item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : write(item, depth, open);
+      const item = items[i];
+      // JSON.stringify would write a hole or undefined as null: a different value.
+      if (item === undefined) throw new CanonicalJsonError('canonical JSON cannot represent undefined (or a hole) in an array');
+      out += write(item, depth, open);
     }
     return out + ']';
+  }
+  if (value instanceof Uint8Array) return `[${Array.prototype.join.call(value, ',')}]`;
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    throw new CanonicalJsonError(`canonical JSON cannot represent ${typeof name === 'string' && name !== '' ? `a ${name}` : 'a class instance'}`);
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
@@ -91,7 +113,7 @@ function writeContainer(value: object, depth: number, open: Set<object> | null):
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const member = record[key];
-    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    if (member === undefined) continue;
     if (out.length > 1) out += ',';
     out += quoteKey(key) + ':' + write(member, depth, open);
   }

@@ -9,7 +9,9 @@
  * that, because blob refs hash the *uncompressed* content.
  */
 import { zlibSync, unzlibSync } from 'fflate';
-import { sha256 } from './sha256.ts';
+// @noble/hashes: audited and maintained, and faster than the hand-written SHA-256 it replaced
+// (64 KiB: ~1.4x, 1 KiB: ~1.7x, measured side by side; see docs/design.md).
+import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from './hex.ts';
 import { utf8Encode } from './utf8.ts';
 
@@ -24,7 +26,7 @@ export interface Codecs {
   inflate(data: Uint8Array): Uint8Array;
 }
 
-/** Pure-JS codecs that run anywhere: fflate for zlib and a JS SHA-256. */
+/** Pure-JS codecs that run anywhere: fflate for zlib and @noble/hashes for SHA-256. */
 export const portableCodecs: Codecs = Object.freeze({
   name: 'portable',
   sha256Hex(data: Uint8Array | string): string {

@@ -4,6 +4,7 @@
  * bare `Error` with the SQLite message); drivers translate them here so the
  * rest of the code never string-matches "database is locked".
  */
+import { brandError } from '../contract/brand.ts';
 
 /** Primary SQLite result codes we care about by name. */
 export const SQLITE_CODES: Readonly<Record<number, string>> = {
@@ -34,6 +35,9 @@ export const SQLITE_CODES: Readonly<Record<number, string>> = {
 
 /** An error reported by the SQLite engine. `code` is the primary result code name. */
 export class SqliteError extends Error {
+  static {
+    brandError(this, 'SqliteError');
+  }
   override name = 'SqliteError';
   readonly code: string;
   readonly errcode: number;
@@ -49,11 +53,17 @@ export class SqliteError extends Error {
  * (`SQLITE_BUSY` or `SQLITE_LOCKED`). Safe to retry the whole operation.
  */
 export class SqliteBusyError extends SqliteError {
+  static {
+    brandError(this, 'SqliteBusyError');
+  }
   override name = 'SqliteBusyError';
 }
 
 /** A write was attempted on a connection opened read-only. */
 export class SqliteReadOnlyError extends SqliteError {
+  static {
+    brandError(this, 'SqliteReadOnlyError');
+  }
   override name = 'SqliteReadOnlyError';
   constructor(message = 'the connection is read-only') {
     super(message, 8);
@@ -62,11 +72,17 @@ export class SqliteReadOnlyError extends SqliteError {
 
 /** A parameter that cannot be stored faithfully (undefined, boolean, bigint, NaN, unsafe integer…). */
 export class SqliteValueError extends TypeError {
+  static {
+    brandError(this, 'SqliteValueError');
+  }
   override name = 'SqliteValueError';
 }
 
 /** Misuse of the transaction helper (nesting, closed connection). */
 export class TransactionError extends Error {
+  static {
+    brandError(this, 'TransactionError');
+  }
   override name = 'TransactionError';
 }
 

@@ -3,10 +3,18 @@
  *
  * A body is a synchronous function. Write transactions start with
  * `BEGIN IMMEDIATE`, which takes the write lock up front: a read-then-write
- * body (a CAS, a claim) can then never lose a lock upgrade, and contending
- * connections queue on the busy timeout instead of failing. Bodies must not
+ * body (a CAS, a claim) can then never lose a lock upgrade. Bodies must not
  * await: another caller on the same connection would otherwise interleave its
  * statements into the open transaction.
+ *
+ * Lock waits. `writeAttempt` / `readAttempt` make one attempt: the engine
+ * waits a short while for another connection's lock (`BUSY_ATTEMPT_MS`) and
+ * then throws `SqliteBusyError`. The components run their attempts through
+ * the operation runner (`runner.ts`), which retries them asynchronously.
+ * The public `writeTransaction` / `readTransaction`, for code that runs its
+ * own transactions, repeat the attempt synchronously until the connection's
+ * `busyTimeoutMs` is spent — a synchronous wait, as the engine's busy
+ * timeout always was; inside an async method prefer the runner.
  *
  * ```ts
  * const revision = writeTransaction(conn, () => {
@@ -17,7 +25,7 @@
  * });
  * ```
  */
-import { SqliteReadOnlyError, TransactionError } from './errors.ts';
+import { SqliteBusyError, SqliteReadOnlyError, TransactionError } from './errors.ts';
 import type { SqliteConnection } from './types.ts';
 
 /** Returned from a write body to roll back everything and still hand a value to the caller. */
@@ -44,8 +52,42 @@ export function openTransactionKind(conn: SqliteConnection): TxKind | undefined 
 /**
  * Runs `body` inside `BEGIN IMMEDIATE … COMMIT`. A thrown error rolls back and
  * is re-thrown; a returned {@link Rollback} rolls back and yields its value.
+ * Waits for another connection's lock synchronously, in short attempts, up
+ * to `conn.busyTimeoutMs`; then `SqliteBusyError`.
  */
 export function writeTransaction<T>(conn: SqliteConnection, body: () => T | Rollback<T>): T {
+  return retryWhileBusy(conn, () => writeAttempt(conn, body));
+}
+
+/**
+ * Runs `body` inside one read transaction so that several statements see one
+ * snapshot even while other connections commit. Inside an open transaction
+ * of this helper it simply runs `body`: that transaction already gives one
+ * snapshot. Waits for a lock like {@link writeTransaction}.
+ */
+export function readTransaction<T>(conn: SqliteConnection, body: () => T): T {
+  if (open.has(conn)) return body();
+  return retryWhileBusy(conn, () => readAttempt(conn, body));
+}
+
+/**
+ * Repeats `attempt` while it fails with `SqliteBusyError`, until the
+ * connection's `busyTimeoutMs` (default 15 s) is spent. Synchronous: each
+ * attempt waits in the engine.
+ */
+export function retryWhileBusy<T>(conn: SqliteConnection, attempt: () => T, boundMs = conn.busyTimeoutMs ?? 15_000): T {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    try {
+      return attempt();
+    } catch (error) {
+      if (!(error instanceof SqliteBusyError) || Date.now() >= deadline) throw error;
+    }
+  }
+}
+
+/** One attempt of {@link writeTransaction}: a lock held elsewhere fails it fast with `SqliteBusyError`. */
+export function writeAttempt<T>(conn: SqliteConnection, body: () => T | Rollback<T>): T {
   if (conn.info.readOnly) {
     throw new SqliteReadOnlyError(`cannot write: ${describe(conn)} was opened read-only`);
   }
@@ -84,13 +126,8 @@ export function writeTransaction<T>(conn: SqliteConnection, body: () => T | Roll
   return outcome;
 }
 
-/**
- * Runs `body` inside one read transaction so that several statements see one
- * snapshot even while other connections commit. Inside an open transaction
- * of this helper it simply runs `body`: that transaction already gives one
- * snapshot.
- */
-export function readTransaction<T>(conn: SqliteConnection, body: () => T): T {
+/** One attempt of {@link readTransaction}. */
+export function readAttempt<T>(conn: SqliteConnection, body: () => T): T {
   if (open.has(conn)) return body();
   if (conn.closed) throw new TransactionError(`cannot read: ${describe(conn)} is closed`);
   if (conn.transaction !== undefined) return readThroughEngine(conn, body);

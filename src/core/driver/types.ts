@@ -23,8 +23,9 @@ export interface RunResult {
   changes: number;
 }
 
-/** Whether committed data survives a process crash. */
-export type DurabilityTier = 'inline' | 'durable';
+import type { DurabilityTier } from '../contract/durability.ts';
+
+export type { DurabilityTier };
 
 /** What a connection is, so components can pick defaults and refuse writes honestly. */
 export interface ConnectionInfo {
@@ -95,6 +96,15 @@ export interface SqliteConnection {
    * (see `transaction.ts`); drivers that accept `BEGIN` leave it out.
    */
   transaction?<T>(kind: 'read' | 'write', body: () => T): T;
+  /**
+   * How long, in all, a component waits for another connection's lock
+   * before it gives up with a retryable `Busy` error (spec decision 21).
+   * Components wait asynchronously, retrying short attempts (see
+   * `runner.ts`); a driver whose engine can wait on a lock keeps the
+   * engine's own wait short (`BUSY_ATTEMPT_MS`) and reports the total here.
+   * Default 15 000 ms.
+   */
+  readonly busyTimeoutMs?: number;
   /** True once `close()` has run. */
   readonly closed: boolean;
   /** Closes the connection. Idempotent. */

@@ -3,7 +3,7 @@
  * exactly the same inputs.
  */
 import { SqliteValueError } from './errors.ts';
-import type { SqlParam, SqlValue } from './types.ts';
+import type { SqliteConnection, SqlParam, SqlValue } from './types.ts';
 
 /** Throws {@link SqliteValueError} unless every parameter is storable without loss. */
 export function checkParams(params: readonly unknown[]): asserts params is readonly SqlParam[] {
@@ -90,4 +90,18 @@ function typeName(value: unknown): string {
   if (value === undefined) return 'no value';
   if (value instanceof Uint8Array) return 'BLOB';
   return typeof value === 'number' ? `number ${value}` : typeof value;
+}
+
+/** True for something shaped like a {@link SqliteConnection} (what every component's `open` checks first). */
+export function isConnection(value: unknown): value is SqliteConnection {
+  if (typeof value !== 'object' || value === null) return false;
+  const conn = value as Partial<Record<keyof SqliteConnection, unknown>>;
+  return (
+    typeof conn.info === 'object' &&
+    conn.info !== null &&
+    typeof conn.exec === 'function' &&
+    typeof conn.run === 'function' &&
+    typeof conn.get === 'function' &&
+    typeof conn.all === 'function'
+  );
 }

@@ -6,7 +6,7 @@
 import type { DurabilityTier } from '../driver/types.ts';
 import type { RuntimeEffectLocalExecutor } from './local-executor.ts';
 import { EffectScope, copyEffectScope } from './scope.ts';
-import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from './types.ts';
+import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from '../contract/effects.ts';
 
 export interface RuntimeEffectController {
   durabilityTier(): DurabilityTier;

@@ -3,11 +3,11 @@
  */
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
-import { RuntimeEffectControllerError } from '../errors.ts';
-import type { CausalRef } from '../model/causal.ts';
-import type { U64 } from '../model/json.ts';
-import type { RuntimeEffectKind, RuntimeInvocation, RuntimeScope } from '../model/invocation.ts';
-import type { RuntimeEffectCommand, RuntimeEffectEnvelope, RuntimeEffectOutcome } from './types.ts';
+import { RuntimeEffectControllerError } from '../contract/errors.ts';
+import type { CausalRef } from '../contract/causal.ts';
+import type { U64 } from '../contract/json.ts';
+import type { RuntimeEffectKind, RuntimeInvocation, RuntimeScope } from '../contract/invocation.ts';
+import type { RuntimeEffectCommand, RuntimeEffectEnvelope, RuntimeEffectOutcome } from '../contract/effects.ts';
 
 /** `RuntimeScope::new(session_id)`. */
 export function runtimeScope(sessionId: string): RuntimeScope {

@@ -9,7 +9,7 @@ import { ScopedEffectController, type EffectHost, type RuntimeEffectController }
 import { executeLocal, intoProcess, toControllerError, type RuntimeEffectLocalExecutor } from './local-executor.ts';
 import { executeProcessCommand } from './process-command.ts';
 import type { EffectScope } from './scope.ts';
-import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from './types.ts';
+import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from '../contract/effects.ts';
 
 export class InlineRuntimeEffectController implements RuntimeEffectController {
   durabilityTier(): DurabilityTier {

@@ -6,14 +6,14 @@
  * Nothing here awaits: the local executor runs between the two transactions,
  * never inside one.
  */
-import { writeTransaction } from '../driver/transaction.ts';
+import { writeAttempt } from '../driver/transaction.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { RuntimeEffectControllerError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import { isJsonObject } from '../model/json.ts';
-import { saturatingAdd } from '../validation.ts';
-import type { RuntimeEffectKind } from '../model/invocation.ts';
-import type { RuntimeEffectOutcome } from './types.ts';
+import { RuntimeEffectControllerError } from '../contract/errors.ts';
+import type { Clock, Logger } from '../logger.ts';
+import { isJsonObject } from '../contract/json.ts';
+import { readEpochMs, saturatingAdd } from '../validation.ts';
+import type { RuntimeEffectKind } from '../contract/invocation.ts';
+import type { RuntimeEffectOutcome } from '../contract/effects.ts';
 
 const STATUS_IN_PROGRESS = 'in_progress';
 const STATUS_COMPLETED = 'completed';
@@ -94,10 +94,12 @@ export function prepareEffect(
   request: EffectRequest,
   lease: JournalLease,
   replayMode: boolean,
-  now: number,
+  clock: Clock,
   logger: Logger,
 ): PreparedEffect {
-  return writeTransaction(conn, (): PreparedEffect => {
+  return writeAttempt(conn, (): PreparedEffect => {
+    // Read under the write lock: a wait for the lock does not age the lease.
+    const now = readEpochMs(clock);
     const { scopeId, replayKey } = request;
     const row = conn.get<ReplayRow>(SQL.select, [scopeId, replayKey]);
     const expiresAt = saturatingAdd(now, lease.ttlMs);
@@ -138,8 +140,9 @@ export function prepareEffect(
 }
 
 /** Records the result of a claimed execution; `sqlite_effect_replay_lease_lost` when the claim was reclaimed. */
-export function finalizeEffect(conn: SqliteConnection, claim: EffectClaim, result: EncodedResult, now: number): void {
-  writeTransaction(conn, () => {
+export function finalizeEffect(conn: SqliteConnection, claim: EffectClaim, result: EncodedResult, clock: Clock): void {
+  writeAttempt(conn, () => {
+    const now = readEpochMs(clock);
     const { changes } = conn.run(SQL.finalize, [
       result.ok ? STATUS_COMPLETED : STATUS_FAILED,
       result.ok ? result.outcomeJson : null,

@@ -4,10 +4,10 @@
  * one (`unavailable`, `processControl`) is harmless, but a runner's side
  * effects happen once per call.
  */
-import { PluginError, RuntimeEffectControllerError, RuntimeError } from '../errors.ts';
+import { PluginError, RuntimeEffectControllerError, RuntimeError } from '../contract/errors.ts';
 import { delay } from './delay.ts';
-import type { ProcessRegistry } from '../process/types.ts';
-import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from './types.ts';
+import type { ProcessRegistry } from '../contract/process.ts';
+import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from '../contract/effects.ts';
 
 export type RuntimeEffectLocalExecutor =
   | { kind: 'unavailable' }

@@ -5,10 +5,10 @@
  * worker, and `cancel` appends a durable cancel *request* that the running
  * process observes before writing its own terminal event.
  */
-import { PluginError, RuntimeEffectControllerError } from '../errors.ts';
+import { PluginError, RuntimeEffectControllerError } from '../contract/errors.ts';
 import { cancelRequested } from '../process/append.ts';
 import type { ProcessCommand, ProcessEffectOutcome } from '../process/commands.ts';
-import type { ProcessRegistry } from '../process/types.ts';
+import type { ProcessRegistry } from '../contract/process.ts';
 
 /** The reason on the cancel requests of a deleted session's orphaned processes. */
 export const SESSION_DELETED_REASON = 'session deleted';

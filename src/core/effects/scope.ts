@@ -4,7 +4,7 @@
  * `process("x")` and `runtime_operation("x")` share one replay namespace;
  * replay keys built by the runtime include the session id.
  */
-import { RuntimeError } from '../errors.ts';
+import { RuntimeError } from '../contract/errors.ts';
 import { identifierProblem } from '../validation.ts';
 
 /** Tag `type`. */

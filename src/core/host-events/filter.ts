@@ -4,7 +4,7 @@ import type {
   TriggerSubscriptionFilter,
   TriggerSubscriptionRecord,
   TriggerTargetIdentity,
-} from './types.ts';
+} from '../contract/host-events.ts';
 
 /** True when every field present in `filter` equals the record's. */
 export function subscriptionMatches(filter: TriggerSubscriptionFilter, record: TriggerSubscriptionRecord): boolean {

@@ -6,8 +6,8 @@
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
-import type { JsonValue } from '../model/json.ts';
-import type { HostEventOccurrenceRequest } from './types.ts';
+import type { JsonValue } from '../contract/json.ts';
+import type { HostEventOccurrenceRequest } from '../contract/host-events.ts';
 
 /** `source:{type}:sha256:` + H([source_type, source]): the default subscription source key. */
 export function defaultHostEventSourceKey(sourceType: string, source: JsonValue, codecs: Codecs = portableCodecs): string {

@@ -4,7 +4,7 @@
  * it); row decoders reject anything that parses but has the wrong shape, so
  * a corrupt row is never returned as data (spec decision 18).
  */
-import { isJsonObject } from '../model/json.ts';
+import { isJsonObject } from '../contract/json.ts';
 import { identifierProblem, jsonValueProblem, u64Problem } from '../validation.ts';
 import type {
   HostEventOccurrenceRecord,
@@ -12,7 +12,7 @@ import type {
   TriggerSubscriptionDraft,
   TriggerSubscriptionFilter,
   TriggerSubscriptionRecord,
-} from './types.ts';
+} from '../contract/host-events.ts';
 
 /** Problems shared by drafts and records: every field the store reads or filters on. */
 function subscriptionBodyProblem(value: Record<string, unknown>): string | null {

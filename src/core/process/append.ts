@@ -8,9 +8,9 @@
 import { jsonValueProblem } from '../validation.ts';
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
-import { PluginError } from '../errors.ts';
-import type { RuntimeInvocation, RuntimeReplay } from '../model/invocation.ts';
-import type { EpochMs, JsonValue, U64 } from '../model/json.ts';
+import { PluginError } from '../contract/errors.ts';
+import type { RuntimeInvocation, RuntimeReplay } from '../contract/invocation.ts';
+import type { EpochMs, JsonValue, U64 } from '../contract/json.ts';
 import { decodeReplay, decodeScope, ShapeError } from './decode.ts';
 import { lashSchemaProblem } from './lash-schema.ts';
 import { materializeSemantics } from './materialize.ts';
@@ -26,7 +26,7 @@ import type {
   ProcessStatus,
   ProcessWake,
   ProcessWakeDelivery,
-} from './types.ts';
+} from '../contract/process.ts';
 
 /** The stored event of a replay key, with the payload hash it was stored under. */
 export interface ReplayLookup {
@@ -166,8 +166,8 @@ function wakeDelivery(
     input: wake.input,
     created_at_ms: epochMsFromSystemTime(event.occurred_at),
   };
-  // A copy: the record may be shared with the registry's parse cache.
-  if (record.provenance.caused_by !== undefined) delivery.process_caused_by = { ...record.provenance.caused_by };
+  // A deep copy: the record may be the registry's cached object, which must never reach a caller.
+  if (record.provenance.caused_by !== undefined) delivery.process_caused_by = structuredClone(record.provenance.caused_by);
   return delivery;
 }
 
@@ -213,7 +213,7 @@ export function normaliseAppendRequest(request: unknown): ProcessEventAppendRequ
     if (clean.wake_target_scope) refuseMalformedScope(clean.wake_target_scope);
     return clean;
   } catch (error) {
-    if (error instanceof ShapeError) throw PluginError.session(`invalid process event append request: ${error.message}`);
+    if (error instanceof ShapeError) throw PluginError.invalidInput(`invalid process event append request: ${error.message}`);
     throw error;
   }
 }

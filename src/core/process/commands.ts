@@ -6,48 +6,12 @@
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
-import { invocationCausalRef, type RuntimeInvocation, type RuntimeScope } from '../model/invocation.ts';
-import type { U64 } from '../model/json.ts';
+import { invocationCausalRef, type RuntimeInvocation, type RuntimeScope } from '../contract/invocation.ts';
+import type { U64 } from '../contract/json.ts';
 import { processScopeId } from './model.ts';
-import type {
-  ProcessAwaitOutput,
-  ProcessEvent,
-  ProcessEventAppendRequest,
-  ProcessExecutionContext,
-  ProcessHandleGrantEntry,
-  ProcessListMode,
-  ProcessRecord,
-  ProcessRegistration,
-  ProcessScope,
-  ProcessSessionDeleteReport,
-  ProcessStartGrant,
-} from './types.ts';
+import type { ProcessCommand } from '../contract/process.ts';
 
-/** A serializable operation on the process control plane. Tagged on `op`. */
-export type ProcessCommand =
-  | {
-      op: 'start';
-      registration: ProcessRegistration;
-      grant?: ProcessStartGrant;
-      /** Omitted when it has neither field. */
-      execution_context?: ProcessExecutionContext;
-    }
-  | { op: 'list'; owner_scope: ProcessScope; mode: ProcessListMode }
-  | { op: 'transfer'; from_scope: ProcessScope; to_scope: ProcessScope; process_ids: string[] }
-  | { op: 'delete_session'; session_id: string }
-  | { op: 'await'; process_id: string }
-  | { op: 'cancel'; process_id: string; reason: string | null }
-  | { op: 'signal'; process_id: string; signal_id: string; request: ProcessEventAppendRequest };
-
-/** The recorded result of a process command. Tagged on `op`. */
-export type ProcessEffectOutcome =
-  | { op: 'start'; record: ProcessRecord }
-  | { op: 'list'; entries: ProcessHandleGrantEntry[] }
-  | { op: 'transfer' }
-  | { op: 'delete_session'; report: ProcessSessionDeleteReport }
-  | { op: 'await'; output: ProcessAwaitOutput }
-  | { op: 'cancel'; record: ProcessRecord }
-  | { op: 'signal'; event: ProcessEvent };
+export type { ProcessCommand, ProcessEffectOutcome } from '../contract/process.ts';
 
 /**
  * `ProcessCommand::effect_id`: `process:start:{id}`, `process:list:{scope}:{mode}`,

@@ -10,16 +10,16 @@
  * `jsonValueProblem` (`src/core/validation.ts`).
  */
 import { jsonValueProblem, ShapeError } from '../validation.ts';
-import { PluginError } from '../errors.ts';
-import type { CausalRef } from '../model/causal.ts';
+import { PluginError } from '../contract/errors.ts';
+import type { CausalRef } from '../contract/causal.ts';
 import {
   RUNTIME_EFFECT_KINDS,
   type RuntimeInvocation,
   type RuntimeReplay,
   type RuntimeScope,
   type RuntimeSubject,
-} from '../model/invocation.ts';
-import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.ts';
+} from '../contract/invocation.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../contract/json.ts';
 import type {
   LashSchema,
   PreparedToolCall,
@@ -43,7 +43,7 @@ import type {
   SystemTimeJson,
   ToolControl,
   ToolFailureClass,
-} from './types.ts';
+} from '../contract/process.ts';
 
 export { ShapeError };
 
@@ -107,11 +107,11 @@ function compact<T extends object>(value: T): T {
  */
 export function normaliseInput<T>(what: string, value: unknown, decode: (value: unknown) => T, path = what.replaceAll(' ', '_')): T {
   const problem = jsonValueProblem(value, path);
-  if (problem !== null) throw PluginError.session(`invalid ${what}: ${problem}`);
+  if (problem !== null) throw PluginError.invalidInput(`invalid ${what}: ${problem}`);
   try {
     return decode(value);
   } catch (error) {
-    if (error instanceof ShapeError) throw PluginError.session(`invalid ${what}: ${error.message}`);
+    if (error instanceof ShapeError) throw PluginError.invalidInput(`invalid ${what}: ${error.message}`);
     throw error;
   }
 }
@@ -283,8 +283,9 @@ export function decodeEventType(value: unknown, path: string): ProcessEventType 
   };
 }
 
+/** Absent is serde's default (`[]`); `null` is not a list and is refused, never coerced. */
 function decodeEventTypes(value: unknown, path: string): ProcessEventType[] {
-  if (value === undefined || value === null) return [];
+  if (value === undefined) return [];
   if (!Array.isArray(value)) fail(path, 'an array', value);
   return value.map((item, index) => decodeEventType(item, `${path}[${index}]`));
 }

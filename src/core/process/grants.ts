@@ -4,7 +4,7 @@
  * Synchronous; callers run these inside their transactions.
  */
 import type { SqliteConnection } from '../driver/types.ts';
-import { PluginError } from '../errors.ts';
+import { PluginError } from '../contract/errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeDescriptor } from './decode.ts';
 import { processScopeId } from './model.ts';
@@ -15,7 +15,7 @@ import type {
   ProcessHandleGrantEntry,
   ProcessRecord,
   ProcessScope,
-} from './types.ts';
+} from '../contract/process.ts';
 
 const UPSERT = `INSERT INTO process_handle_grants (session_id, scope_id, process_id, descriptor_json)
   VALUES (?, ?, ?, ?)

@@ -11,7 +11,7 @@
  * Errors read `{path}: expected …, got …`, as in the reference.
  */
 import { canonicalJson } from '../codec/canonical-json.ts';
-import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../contract/json.ts';
 
 /** The internal argument the runtime injects into tool inputs; never "unexpected". */
 const INTERNAL_ARGUMENT = '__session_id__';

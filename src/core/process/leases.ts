@@ -7,11 +7,11 @@
  * Synchronous; callers run these inside a write transaction.
  */
 import type { SqliteConnection } from '../driver/types.ts';
-import { PluginError } from '../errors.ts';
-import type { EpochMs, U64 } from '../model/json.ts';
+import { PluginError } from '../contract/errors.ts';
+import type { EpochMs, U64 } from '../contract/json.ts';
 import type { TokenSource } from '../tokens.ts';
 import { saturatingAdd } from '../validation.ts';
-import { PROCESS_LEASE_SCHEMA_VERSION, type ProcessLease, type ProcessLeaseCompletion } from './types.ts';
+import { PROCESS_LEASE_SCHEMA_VERSION, type ProcessLease, type ProcessLeaseCompletion } from '../contract/process.ts';
 
 const SELECT = `SELECT lease_owner_id, lease_token, lease_fencing_token, lease_claimed_at_ms, lease_expires_at_ms
   FROM process_leases WHERE process_id = ?`;

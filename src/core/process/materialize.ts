@@ -4,8 +4,8 @@
  * The result is stored with the event, so replays and readers never
  * re-evaluate selectors.
  */
-import { PluginError } from '../errors.ts';
-import type { JsonValue, U64 } from '../model/json.ts';
+import { PluginError } from '../contract/errors.ts';
+import type { JsonValue, U64 } from '../contract/json.ts';
 import { tryAwaitOutput } from './decode.ts';
 import { selectorString, selectorTruthy, selectValue } from './selectors.ts';
 import type {
@@ -17,7 +17,7 @@ import type {
   ProcessTerminalState,
   ProcessWake,
   ProcessWakeSpec,
-} from './types.ts';
+} from '../contract/process.ts';
 
 export function materializeSemantics(
   processId: string,

@@ -3,7 +3,7 @@
  * event types every registration carries, and builders mirroring the
  * reference's constructors.
  */
-import type { JsonObject, JsonValue } from '../model/json.ts';
+import type { JsonObject, JsonValue } from '../contract/json.ts';
 import type {
   LashSchema,
   ProcessAwaitOutput,
@@ -16,7 +16,7 @@ import type {
   ProcessStatus,
   ProcessTerminalSemantics,
   ProcessTerminalState,
-} from './types.ts';
+} from '../contract/process.ts';
 
 export const CANCEL_REQUESTED_EVENT = 'process.cancel_requested';
 export const COMPLETED_EVENT = 'process.completed';

@@ -2,7 +2,7 @@
  * The observation read model (`observation.rs`): what a UI shows of the
  * processes visible to a session, built only from registry reads.
  */
-import { isJsonObject, type JsonValue, type U64 } from '../model/json.ts';
+import { isJsonObject, type JsonValue, type U64 } from '../contract/json.ts';
 import { processScope } from './model.ts';
 import { eventOccurredAtMs } from './time.ts';
 import type {
@@ -14,7 +14,7 @@ import type {
   ProcessLifecycleStatus,
   ProcessRecord,
   ProcessRegistry,
-} from './types.ts';
+} from '../contract/process.ts';
 
 export interface ObservedProcess {
   process_id: ProcessId;

@@ -5,11 +5,11 @@
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
-import { PluginError } from '../errors.ts';
+import { PluginError } from '../contract/errors.ts';
 import { identifierProblem } from '../validation.ts';
 import { decodeRegistration, normaliseInput } from './decode.ts';
 import { defaultProcessEventTypes, processScopeIsEmpty } from './model.ts';
-import type { ProcessRegistration } from './types.ts';
+import type { ProcessRegistration } from '../contract/process.ts';
 
 export interface PreparedRegistration {
   registration: ProcessRegistration;
@@ -67,5 +67,5 @@ export function validateProcessRegistration(registration: ProcessRegistration): 
 /** Identifiers must be well-formed Unicode without NUL (spec decision 16). */
 export function refuseMalformed(value: string, what: string, allowEmpty = false): void {
   const problem = identifierProblem(value, what, { allowEmpty });
-  if (problem !== null) throw PluginError.session(problem);
+  if (problem !== null) throw PluginError.invalidInput(problem);
 }

@@ -11,13 +11,13 @@
  * byte-aware replacer of `stringifyJsonRow` costs a tenth of an append.
  */
 import type { SqliteConnection } from '../driver/types.ts';
-import { PluginError } from '../errors.ts';
+import { PluginError } from '../contract/errors.ts';
 import type { Logger } from '../logger.ts';
-import type { EpochMs, U64 } from '../model/json.ts';
+import type { EpochMs, U64 } from '../contract/json.ts';
 import type { ReplayLookup } from './append.ts';
 import { decodeEvent, decodeRecord, ShapeError } from './decode.ts';
 import { ownerScopeId } from './model.ts';
-import type { ProcessEvent, ProcessRecord } from './types.ts';
+import type { ProcessEvent, ProcessRecord } from '../contract/process.ts';
 
 /**
  * `updated_at_ms` moved by appends made since the record was written: the
@@ -55,7 +55,7 @@ const INSERT_EVENT = `INSERT INTO process_events
   (process_id, sequence, event_type, payload_hash, idempotency_key, occurred_at_ms, event_json)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
 const SELECT_EVENTS_AFTER =
-  'SELECT sequence, event_json FROM process_events WHERE process_id = ? AND sequence > ? ORDER BY sequence ASC';
+  'SELECT sequence, event_json FROM process_events WHERE process_id = ? AND sequence > ? ORDER BY sequence ASC LIMIT ?';
 const SELECT_FIRST_OF_TYPE_AFTER = `SELECT sequence, event_json FROM process_events
   WHERE process_id = ? AND sequence > ? AND event_type = ? ORDER BY sequence ASC LIMIT 1`;
 const SELECT_ACKS = 'SELECT sequence FROM process_wake_acks WHERE process_id = ?';
@@ -149,7 +149,8 @@ export class ProcessRows {
   save(record: ProcessRecord): void {
     const json = JSON.stringify(record);
     this.#conn.run(UPDATE_RECORD, [record.updated_at_ms, record.status.state, json, record.id]);
-    this.#remember(record);
+    // The cache keeps its own copy: `record` goes back to the caller, who may mutate it.
+    this.#remember(JSON.parse(json) as ProcessRecord);
   }
 
   listRunning(): ProcessRecord[] {
@@ -176,9 +177,10 @@ export class ProcessRows {
     ]);
   }
 
-  eventsAfter(processId: string, afterSequence: U64): ProcessEvent[] {
+  /** At most `limit` events after `afterSequence`, in order. */
+  eventsAfter(processId: string, afterSequence: U64, limit: number): ProcessEvent[] {
     return this.#conn
-      .all<EventRow>(SELECT_EVENTS_AFTER, [processId, afterSequence])
+      .all<EventRow>(SELECT_EVENTS_AFTER, [processId, afterSequence, limit])
       .map((row) => this.#decodeEvent(row.event_json, processId, row.sequence));
   }
 

@@ -4,9 +4,9 @@
  * serde_json's `Value::pointer`.
  */
 import { canonicalJson } from '../codec/canonical-json.ts';
-import { PluginError } from '../errors.ts';
-import { isJsonObject, type JsonValue } from '../model/json.ts';
-import type { ProcessValueSelector } from './types.ts';
+import { PluginError } from '../contract/errors.ts';
+import { isJsonObject, type JsonValue } from '../contract/json.ts';
+import type { ProcessValueSelector } from '../contract/process.ts';
 
 /**
  * RFC 6901 lookup with serde_json's rules: `""` is the whole document, other

@@ -3,8 +3,8 @@
  * nanos_since_epoch}`), kept so stored events read like the reference's.
  * Times here have millisecond precision.
  */
-import type { EpochMs } from '../model/json.ts';
-import type { ProcessEvent, SystemTimeJson } from './types.ts';
+import type { EpochMs } from '../contract/json.ts';
+import type { ProcessEvent, SystemTimeJson } from '../contract/process.ts';
 
 export function systemTimeFromEpochMs(ms: EpochMs): SystemTimeJson {
   return { secs_since_epoch: Math.floor(ms / 1000), nanos_since_epoch: (ms % 1000) * 1_000_000 };

@@ -47,13 +47,13 @@ export class ChangeNotifier {
    * notification, the poll interval, or an abort (which rejects with the
    * signal's reason).
    */
-  async waitUntil<T>(check: () => T | undefined, options: WaitOptions): Promise<T> {
+  async waitUntil<T>(check: () => T | undefined | Promise<T | undefined>, options: WaitOptions): Promise<T> {
     for (;;) {
       this.#throwIfStopped(options.signal);
       const armed: Armed = { notified: false, wake: undefined };
       this.#armed.add(armed);
       try {
-        const result = check();
+        const result = await check();
         if (result !== undefined) return result;
         await this.#sleep(armed, options);
       } finally {

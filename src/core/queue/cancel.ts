@@ -1,10 +1,9 @@
 /** `cancelQueuedWorkBatch`: remove a batch nobody holds, and hand it back. */
-import { rollback, writeTransaction } from '../driver/transaction.ts';
+import { rollback, writeAttempt } from '../driver/transaction.ts';
 import { readClock, type QueueContext } from './context.ts';
-import { selectUnclaimedRow } from './rows.ts';
-import type { QueuedWorkBatch } from './types.ts';
+import { deleteBatchItems, selectUnclaimedRow } from './rows.ts';
+import type { QueuedWorkBatch } from '../contract/queue.ts';
 
-// Items go by `ON DELETE CASCADE`.
 const DELETE_BATCH = 'DELETE FROM queued_work_batches WHERE batch_id = ?';
 
 /**
@@ -14,11 +13,12 @@ const DELETE_BATCH = 'DELETE FROM queued_work_batches WHERE batch_id = ?';
  */
 export function cancelBatch(ctx: QueueContext, sessionId: string, batchId: string): QueuedWorkBatch | null {
   const { conn } = ctx;
-  return writeTransaction(conn, () => {
+  return writeAttempt(conn, () => {
     const row = selectUnclaimedRow(conn, sessionId, batchId, readClock(ctx));
     if (row === undefined) return rollback(null);
     const batch = ctx.reader.batch(row);
     // Checked unclaimed under this transaction's write lock: nobody can have claimed it since.
+    deleteBatchItems(conn, batchId);
     conn.run(DELETE_BATCH, [batchId]);
     return batch;
   });

@@ -10,12 +10,12 @@
  * rule (its candidate query already leaves non-ready batches out); the
  * in-memory reference instead stops at the first non-ready neighbour.
  */
-import { rollback, writeTransaction } from '../driver/transaction.ts';
+import { rollback, writeAttempt } from '../driver/transaction.ts';
 import { saturatingAdd } from '../validation.ts';
 import { mergeKeysEqual } from './codec.ts';
 import { readClock, type QueueContext } from './context.ts';
 import { integerColumn, selectReadyRows, type BatchPolicies, type BatchRow } from './rows.ts';
-import type { QueuedWorkClaim, QueuedWorkClaimBoundary } from './types.ts';
+import type { QueuedWorkClaim, QueuedWorkClaimBoundary } from '../contract/queue.ts';
 
 const CLAIM_ROW = `UPDATE queued_work_batches
   SET claim_id = ?, claim_owner_id = ?, claim_token = ?, claim_fencing_token = claim_fencing_token + 1,
@@ -33,7 +33,7 @@ export interface ClaimRequest {
 
 export function claimReady(ctx: QueueContext, request: ClaimRequest): QueuedWorkClaim | null {
   const { conn } = ctx;
-  return writeTransaction(conn, () => {
+  return writeAttempt(conn, () => {
     const now = readClock(ctx);
     // Selection never takes more than `maxBatches` ready rows, so no more are read.
     const candidates = selectReadyRows(conn, request.sessionId, now, request.maxBatches);

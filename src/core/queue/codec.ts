@@ -7,9 +7,9 @@
  * checks a draft before it is written, so whatever is enqueued reads back.
  */
 import { bytesFromJson, stringifyJsonRow } from '../codec/json-bytes.ts';
-import { StoreError } from '../errors.ts';
-import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.ts';
-import { identifierProblem, u64Problem } from '../validation.ts';
+import { StoreError } from '../contract/errors.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../contract/json.ts';
+import { identifierProblem, ShapeError, u64Problem } from '../validation.ts';
 import {
   DELIVERY_POLICIES,
   SLOT_POLICIES,
@@ -21,21 +21,18 @@ import {
   type SessionCommand,
   type SlotPolicy,
   type TurnInput,
-} from './types.ts';
+} from '../contract/queue.ts';
 
-/** A value of the wrong shape; `path` says where (`input.items[0].text`). */
-export class ShapeError extends Error {
-  override name = 'ShapeError';
-}
+export { ShapeError };
 
 export function parseDeliveryPolicy(value: unknown): DeliveryPolicy {
   if (DELIVERY_POLICIES.includes(value as DeliveryPolicy)) return value as DeliveryPolicy;
-  throw StoreError.backend(`unknown queued-work delivery policy \`${String(value)}\``);
+  throw new ShapeError(`unknown queued-work delivery policy \`${String(value)}\``, 'delivery_policy');
 }
 
 export function parseSlotPolicy(value: unknown): SlotPolicy {
   if (SLOT_POLICIES.includes(value as SlotPolicy)) return value as SlotPolicy;
-  throw StoreError.backend(`unknown queued-work slot policy \`${String(value)}\``);
+  throw new ShapeError(`unknown queued-work slot policy \`${String(value)}\``, 'slot_policy');
 }
 
 /** `"never"`, `"payload_default"` or `{"group": "…"}` (serde's externally tagged form). */
@@ -45,11 +42,11 @@ export function mergeKeyFromValue(value: unknown, path = 'merge_key'): MergeKey 
     const keys = Object.keys(value);
     if (keys.length === 1 && keys[0] === 'group') {
       const problem = identifierProblem(value.group, `${path}.group`, { allowEmpty: true });
-      if (problem !== null) throw new ShapeError(problem);
+      if (problem !== null) throw new ShapeError(problem, `${path}.group`);
       return { group: value.group as string };
     }
   }
-  throw new ShapeError(`${path} must be "never", "payload_default" or {"group": string}`);
+  throw new ShapeError(`${path} must be "never", "payload_default" or {"group": string}`, path);
 }
 
 export function encodeMergeKey(key: MergeKey): string {
@@ -95,13 +92,14 @@ export function payloadFromValue(value: unknown, path = 'payload'): QueuedWorkPa
     default:
       throw new ShapeError(
         `${path}.type must be "turn_input", "process_wake" or "session_command" (got ${describe(payload.type)})`,
+        `${path}.type`,
       );
   }
 }
 
 function turnInput(value: unknown, path: string): TurnInput {
   const input = object(value, path);
-  if (!Array.isArray(input.items)) throw new ShapeError(`${path}.items must be an array`);
+  if (!Array.isArray(input.items)) throw new ShapeError(`${path}.items must be an array`, `${path}.items`);
   const result: TurnInput = {
     items: input.items.map((item, index) => inputItem(item, `${path}.items[${index}]`)),
     image_blobs: imageBlobs(input.image_blobs, `${path}.image_blobs`),
@@ -119,7 +117,7 @@ function inputItem(value: unknown, path: string): InputItem {
   const item = object(value, path);
   if (item.type === 'text') return { type: 'text', text: string(item.text, `${path}.text`) };
   if (item.type === 'image_ref') return { type: 'image_ref', id: string(item.id, `${path}.id`) };
-  throw new ShapeError(`${path}.type must be "text" or "image_ref" (got ${describe(item.type)})`);
+  throw new ShapeError(`${path}.type must be "text" or "image_ref" (got ${describe(item.type)})`, `${path}.type`);
 }
 
 function imageBlobs(value: unknown, path: string): Record<string, Uint8Array> {
@@ -128,7 +126,7 @@ function imageBlobs(value: unknown, path: string): Record<string, Uint8Array> {
   const record = object(value, path);
   for (const [id, raw] of Object.entries(record)) {
     const bytes = bytesFromJson(raw);
-    if (bytes === null) throw new ShapeError(`${path}[${JSON.stringify(id)}] must be bytes (an array of integers 0–255)`);
+    if (bytes === null) throw new ShapeError(`${path}[${JSON.stringify(id)}] must be bytes (an array of integers 0–255)`, `${path}[${JSON.stringify(id)}]`);
     // defineProperty, not assignment: an image id of "__proto__" must stay a key.
     Object.defineProperty(blobs, id, { value: bytes, enumerable: true, writable: true, configurable: true });
   }
@@ -175,22 +173,23 @@ function sessionCommand(value: unknown, path: string): SessionCommand {
   }
   throw new ShapeError(
     `${path}.kind must be "refresh_tool_surface" or "reset_session" (got ${describe(command.kind)})`,
+    `${path}.kind`,
   );
 }
 
 function object(value: unknown, path: string): JsonObject {
-  if (!isJsonObject(value)) throw new ShapeError(`${path} must be an object (got ${describe(value)})`);
+  if (!isJsonObject(value)) throw new ShapeError(`${path} must be an object (got ${describe(value)})`, path);
   return value;
 }
 
 function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw new ShapeError(`${path} must be a string (got ${describe(value)})`);
+  if (typeof value !== 'string') throw new ShapeError(`${path} must be a string (got ${describe(value)})`, path);
   return value;
 }
 
 function u64(value: unknown, path: string): number {
   const problem = u64Problem(value, path);
-  if (problem !== null) throw new ShapeError(problem);
+  if (problem !== null) throw new ShapeError(problem, path);
   return value as number;
 }
 

@@ -5,11 +5,9 @@
  * single lost claim leaves the whole commit unwritten.
  */
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
-import { isJsonObject } from '../model/json.ts';
-import { requireIdentifier } from './input.ts';
-import { holdsExactly, selectHeldBatchIds } from './rows.ts';
-import type { QueuedWorkCompletion } from './types.ts';
+import { StoreError } from '../contract/errors.ts';
+import { deleteBatchItems, holdsExactly, selectHeldBatchIds } from './rows.ts';
+import type { QueuedWorkCompletion } from '../contract/queue.ts';
 
 const DELETE_HELD =
   'DELETE FROM queued_work_batches WHERE session_id = ? AND batch_id = ? AND claim_id = ? AND claim_token = ?';
@@ -20,15 +18,14 @@ const DELETE_HELD =
  * held by that claim id and lease token. Unlike the reference, the listed ids
  * are checked, not only their number. Expiry is not checked: a claim that
  * expired but was never reclaimed still completes ("expired" means lost).
- * A malformed completion is a `Backend` error.
+ * The completions' shape was checked with the rest of the commit
+ * (`decodeRuntimeCommit`), before the transaction.
  */
 export function validateQueueCompletions(
   conn: SqliteConnection,
   sessionId: string,
   completions: readonly QueuedWorkCompletion[],
 ): void {
-  if (!Array.isArray(completions)) throw StoreError.backend('completed_queue_claims must be an array');
-  completions.forEach(requireCompletion);
   for (const completion of completions) {
     const { session_id, claim_id, lease_token, batch_ids } = completion;
     const held = session_id === sessionId ? selectHeldBatchIds(conn, session_id, claim_id, lease_token) : null;
@@ -38,21 +35,12 @@ export function validateQueueCompletions(
   }
 }
 
-/** Deletes the completed batches (their items go by `ON DELETE CASCADE`). */
+/** Deletes the completed batches and their items (validated first, so every listed batch is held). */
 export function deleteCompletedBatches(conn: SqliteConnection, completions: readonly QueuedWorkCompletion[]): void {
   for (const completion of completions) {
     for (const batchId of completion.batch_ids) {
+      deleteBatchItems(conn, batchId);
       conn.run(DELETE_HELD, [completion.session_id, batchId, completion.claim_id, completion.lease_token]);
     }
   }
-}
-
-function requireCompletion(completion: QueuedWorkCompletion, index: number): void {
-  const what = `completed_queue_claims[${index}]`;
-  if (!isJsonObject(completion)) throw StoreError.backend(`${what} must be a queued-work completion`);
-  requireIdentifier(completion.session_id, `${what}.session_id`);
-  requireIdentifier(completion.claim_id, `${what}.claim_id`);
-  requireIdentifier(completion.lease_token, `${what}.lease_token`);
-  if (!Array.isArray(completion.batch_ids)) throw StoreError.backend(`${what}.batch_ids must be an array`);
-  completion.batch_ids.forEach((id, i) => requireIdentifier(id, `${what}.batch_ids[${i}]`));
 }

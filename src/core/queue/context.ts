@@ -1,8 +1,8 @@
 /** What every queue operation works with; built once per `QueuedWork`. */
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
 import type { Clock } from '../logger.ts';
 import type { TokenSource } from '../tokens.ts';
+import { readEpochMs } from '../validation.ts';
 import type { BatchReader } from './rows.ts';
 
 export interface QueueContext {
@@ -16,9 +16,5 @@ export interface QueueContext {
 
 /** The operation's one reading of the clock; a clock that is not an epoch-ms integer is a `Backend` error. */
 export function readClock(ctx: QueueContext): number {
-  const now = ctx.clock();
-  if (!Number.isSafeInteger(now) || now < 0) {
-    throw StoreError.backend(`the clock returned ${String(now)}; it must return non-negative integer epoch milliseconds`);
-  }
-  return now;
+  return readEpochMs(ctx.clock);
 }

@@ -13,7 +13,7 @@ import type {
   SessionCommand,
   SlotPolicy,
   TurnInput,
-} from './types.ts';
+} from '../contract/queue.ts';
 
 /** A draft with merge key `'never'`, available at once (`available_at_ms` 0), no source key. */
 export function newQueuedWorkDraft(

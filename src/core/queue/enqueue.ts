@@ -3,13 +3,13 @@
  * already stored under the draft's `(session_id, source_key)` or inserts a
  * new batch and its items.
  */
-import { writeTransaction } from '../driver/transaction.ts';
-import { StoreError } from '../errors.ts';
+import { writeAttempt } from '../driver/transaction.ts';
+import { StoreError } from '../contract/errors.ts';
 import { decodePayload } from './codec.ts';
 import { readClock, type QueueContext } from './context.ts';
 import type { DraftRow } from './input.ts';
 import { batchFromRow, selectRowBySourceKey, type BatchRow } from './rows.ts';
-import type { QueuedWorkBatch } from './types.ts';
+import type { QueuedWorkBatch } from '../contract/queue.ts';
 
 const INSERT_BATCH = `INSERT INTO queued_work_batches
   (batch_id, session_id, source_key, delivery_policy, slot_policy, merge_key_json, available_at_ms, enqueued_at_ms)
@@ -18,7 +18,7 @@ const INSERT_ITEM = 'INSERT INTO queued_work_items (batch_id, item_index, item_i
 
 export function enqueue(ctx: QueueContext, draft: DraftRow): QueuedWorkBatch {
   const { conn } = ctx;
-  return writeTransaction(conn, () => {
+  return writeAttempt(conn, () => {
     // Idempotency holds only while the batch exists: once completed or
     // cancelled, the same source key enqueues anew. The replay's payload is
     // ignored; the stored original is returned.

@@ -5,8 +5,8 @@
  * claim can therefore never skip earlier queue work. (A failed attempt still
  * advances the fencing counters of the rows it touched, as in the reference.)
  */
-import type { RuntimePersistence } from '../session/persistence.ts';
-import type { QueuedWorkClaim, QueuedWorkClaimBoundary } from './types.ts';
+import type { RuntimePersistence } from '../contract/session.ts';
+import type { QueuedWorkClaim, QueuedWorkClaimBoundary } from '../contract/queue.ts';
 
 /** The two queue methods the exact claim is built on. */
 export type ClaimAndAbandon = Pick<RuntimePersistence, 'claimReadyQueuedWork' | 'abandonQueuedWorkClaim'>;

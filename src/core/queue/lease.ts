@@ -3,12 +3,12 @@
  * claim_id, claim_token)`: the lease token is the guard, fencing tokens are
  * not checked (`contract-session.md` §2.5).
  */
-import { writeTransaction } from '../driver/transaction.ts';
-import { StoreError } from '../errors.ts';
+import { writeAttempt } from '../driver/transaction.ts';
+import { StoreError } from '../contract/errors.ts';
 import { saturatingAdd } from '../validation.ts';
 import { readClock, type QueueContext } from './context.ts';
 import { holdsExactly, selectHeldBatchIds } from './rows.ts';
-import type { QueuedWorkClaim } from './types.ts';
+import type { QueuedWorkClaim } from '../contract/queue.ts';
 
 const RENEW = `UPDATE queued_work_batches SET claim_expires_at_ms = ?
   WHERE session_id = ? AND claim_id = ? AND claim_token = ?`;
@@ -24,7 +24,7 @@ const ABANDON = `UPDATE queued_work_batches
  */
 export function renewClaim(ctx: QueueContext, claim: QueuedWorkClaim, leaseTtlMs: number): QueuedWorkClaim {
   const { conn } = ctx;
-  return writeTransaction(conn, () => {
+  return writeAttempt(conn, () => {
     const now = readClock(ctx);
     const held = selectHeldBatchIds(conn, claim.session_id, claim.claim_id, claim.lease_token);
     const listed = claim.batches.map((batch) => batch.batch_id);
@@ -39,7 +39,7 @@ export function renewClaim(ctx: QueueContext, claim: QueuedWorkClaim, leaseTtlMs
 
 /** Releases the claim's rows (their fencing counters stay); a stale claim is a no-op. */
 export function abandonClaim(ctx: QueueContext, claim: QueuedWorkClaim): void {
-  writeTransaction(ctx.conn, () => {
+  writeAttempt(ctx.conn, () => {
     ctx.conn.run(ABANDON, [claim.session_id, claim.claim_id, claim.lease_token]);
   });
 }

@@ -10,20 +10,21 @@
  * (`completion.ts`).
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
+import { ComponentOperations, storeErrorFamily } from '../driver/operations.ts';
+import { OperationRunner } from '../driver/runner.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
 import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
-import { ensureComponentSchema } from '../schema/versions.ts';
-import { SESSION_SCHEMA } from '../session/schema.ts';
+import { openComponentSchema } from '../schema/versions.ts';
+import { SESSION_SCHEMA } from '../schema/session.ts';
 import { TokenSource } from '../tokens.ts';
 import { cancelBatch } from './cancel.ts';
 import { claimReady } from './claim.ts';
 import type { QueueContext } from './context.ts';
 import { enqueue } from './enqueue.ts';
 import { claimExactBatches } from './exact-claim.ts';
-import { draftRow, requireBatchIds, requireBoundary, requireClaim, requireIdentifier, requireU64 } from './input.ts';
+import { draftRow, requireBatchIds, requireBoundary, requireClaim, requireIdentifier, requireListPage, requireU64 } from './input.ts';
 import { abandonClaim, renewClaim } from './lease.ts';
-import { listBatches, listPendingBatches } from './list.ts';
+import { listBatches, listPendingBatches, type ListPage, type QueuedWorkListOptions } from './list.ts';
 import { BatchReader } from './rows.ts';
 import type {
   QueuedWorkBatch,
@@ -31,7 +32,7 @@ import type {
   QueuedWorkClaim,
   QueuedWorkClaimBoundary,
   QueuedWorkPersistence,
-} from './types.ts';
+} from '../contract/queue.ts';
 
 export interface QueuedWorkOptions {
   /** Epoch milliseconds; read once per operation. Default `Date.now`. */
@@ -44,25 +45,32 @@ export interface QueuedWorkOptions {
 
 export class QueuedWork implements QueuedWorkPersistence {
   readonly #ctx: QueueContext;
+  readonly #ops: ComponentOperations;
 
-  /** Over a connection whose session schema is already set up (as `Store.open` does). */
-  constructor(conn: SqliteConnection, options: QueuedWorkOptions = {}) {
+  /**
+   * Over a connection whose session schema is already set up (as `Store.open`
+   * does). `ops` are the owning store's operations (its closed state and
+   * lock-wait bound); a queue of its own gets its own.
+   */
+  constructor(conn: SqliteConnection, options: QueuedWorkOptions = {}, ops?: ComponentOperations) {
     this.#ctx = {
       conn,
       clock: options.clock ?? systemClock,
       tokens: new TokenSource(options.codecs ?? conn.codecs ?? portableCodecs),
       reader: new BatchReader(conn, options.logger ?? consoleLogger),
     };
+    this.#ops = ops ?? new ComponentOperations(new OperationRunner(conn), storeErrorFamily, () => false);
   }
 
   /** Sets up (or checks) the session schema, then builds the component. */
   static async open(conn: SqliteConnection, options: QueuedWorkOptions = {}): Promise<QueuedWork> {
-    ensureComponentSchema(conn, SESSION_SCHEMA);
+    await openComponentSchema(conn, SESSION_SCHEMA, storeErrorFamily, 'QueuedWork.open');
     return new QueuedWork(conn, options);
   }
 
   async enqueueQueuedWork(batch: QueuedWorkBatchDraft): Promise<QueuedWorkBatch> {
-    return guard(() => enqueue(this.#ctx, draftRow(batch)));
+    const row = this.#ops.input('queued-work draft', () => draftRow(batch));
+    return this.#ops.writeOperation(() => enqueue(this.#ctx, row));
   }
 
   /** `null` when nothing is ready, when `maxBatches` is 0, or when the head blocks a checkpoint claim. */
@@ -73,16 +81,15 @@ export class QueuedWork implements QueuedWorkPersistence {
     leaseTtlMs: number,
     maxBatches: number,
   ): Promise<QueuedWorkClaim | null> {
-    return guard(() => {
-      const request = {
-        sessionId: requireIdentifier(sessionId, 'sessionId'),
-        ownerId: requireIdentifier(ownerId, 'ownerId'),
-        boundary: requireBoundary(boundary),
-        leaseTtlMs: requireU64(leaseTtlMs, 'leaseTtlMs'),
-        maxBatches: requireU64(maxBatches, 'maxBatches'),
-      };
-      return request.maxBatches === 0 ? null : claimReady(this.#ctx, request);
-    });
+    const request = this.#ops.input('claim request', () => ({
+      sessionId: requireIdentifier(sessionId, 'sessionId'),
+      ownerId: requireIdentifier(ownerId, 'ownerId'),
+      boundary: requireBoundary(boundary),
+      leaseTtlMs: requireU64(leaseTtlMs, 'leaseTtlMs'),
+      maxBatches: requireU64(maxBatches, 'maxBatches'),
+    }));
+    if (request.maxBatches === 0) return null;
+    return this.#ops.writeOperation(() => claimReady(this.#ctx, request));
   }
 
   /**
@@ -99,38 +106,39 @@ export class QueuedWork implements QueuedWorkPersistence {
     leaseTtlMs: number,
     batchIds: readonly string[],
   ): Promise<QueuedWorkClaim | null> {
-    return claimExactBatches(this, sessionId, ownerId, boundary, leaseTtlMs, guard(() => requireBatchIds(batchIds)));
+    const ids = this.#ops.input('batch ids', () => requireBatchIds(batchIds));
+    return claimExactBatches(this, sessionId, ownerId, boundary, leaseTtlMs, ids);
   }
 
   /** All of the claim's batches renewed, or `QueuedWorkClaimExpired` and none. */
   async renewQueuedWorkClaim(claim: QueuedWorkClaim, leaseTtlMs: number): Promise<QueuedWorkClaim> {
-    return guard(() => renewClaim(this.#ctx, requireClaim(claim), requireU64(leaseTtlMs, 'leaseTtlMs')));
+    const [checked, ttl] = this.#ops.input('renewal', () => [requireClaim(claim), requireU64(leaseTtlMs, 'leaseTtlMs')] as const);
+    return this.#ops.writeOperation(() => renewClaim(this.#ctx, checked, ttl));
   }
 
   async abandonQueuedWorkClaim(claim: QueuedWorkClaim): Promise<void> {
-    return guard(() => abandonClaim(this.#ctx, requireClaim(claim)));
+    const checked = this.#ops.input('claim', () => requireClaim(claim));
+    return this.#ops.writeOperation(() => abandonClaim(this.#ctx, checked));
   }
 
   async cancelQueuedWorkBatch(sessionId: string, batchId: string): Promise<QueuedWorkBatch | null> {
-    return guard(() =>
-      cancelBatch(this.#ctx, requireIdentifier(sessionId, 'sessionId'), requireIdentifier(batchId, 'batchId')),
-    );
+    const [session, batch] = this.#ops.input('batch', () => [requireIdentifier(sessionId, 'sessionId'), requireIdentifier(batchId, 'batchId')] as const);
+    return this.#ops.writeOperation(() => cancelBatch(this.#ctx, session, batch));
   }
 
-  async listQueuedWork(sessionId: string): Promise<QueuedWorkBatch[]> {
-    return guard(() => listBatches(this.#ctx, requireIdentifier(sessionId, 'sessionId')));
+  /** One page (default the first 1000 batches) of the session's queue, claimed batches included. */
+  async listQueuedWork(sessionId: string, options?: QueuedWorkListOptions): Promise<QueuedWorkBatch[]> {
+    const [session, page] = this.#listInput(sessionId, options);
+    return this.#ops.attempt(() => listBatches(this.#ctx, session, page));
   }
 
-  async listPendingQueuedWork(sessionId: string): Promise<QueuedWorkBatch[]> {
-    return guard(() => listPendingBatches(this.#ctx, requireIdentifier(sessionId, 'sessionId')));
+  /** One page (default the first 1000) of the batches not under a live claim. */
+  async listPendingQueuedWork(sessionId: string, options?: QueuedWorkListOptions): Promise<QueuedWorkBatch[]> {
+    const [session, page] = this.#listInput(sessionId, options);
+    return this.#ops.attempt(() => listPendingBatches(this.#ctx, session, page));
   }
-}
 
-/** Every failure leaves as a `StoreError` (engine and shape errors as `Backend`, with the cause kept). */
-function guard<T>(operation: () => T): T {
-  try {
-    return operation();
-  } catch (error) {
-    throw StoreError.from(error);
+  #listInput(sessionId: string, options: QueuedWorkListOptions | undefined): readonly [string, ListPage] {
+    return this.#ops.input('list request', () => [requireIdentifier(sessionId, 'sessionId'), requireListPage(options)] as const);
   }
 }

@@ -7,10 +7,10 @@
  * at once; the conformance suite relies on it).
  */
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeMergeKey, decodePayload, parseDeliveryPolicy, parseSlotPolicy } from './codec.ts';
-import type { QueuedWorkBatch, QueuedWorkItem } from './types.ts';
+import type { QueuedWorkBatch, QueuedWorkItem } from '../contract/queue.ts';
 
 /** A `queued_work_batches` row as selected by {@link BATCH_COLUMNS}. */
 export interface BatchRow {
@@ -62,13 +62,16 @@ export const SELECT_READY = `SELECT ${BATCH_COLUMNS} FROM queued_work_batches
 const SELECT_BY_SOURCE_KEY = `SELECT ${BATCH_COLUMNS} FROM queued_work_batches WHERE session_id = ? AND source_key = ?`;
 const SELECT_UNCLAIMED_BY_ID = `SELECT ${BATCH_COLUMNS} FROM queued_work_batches
   WHERE session_id = ? AND batch_id = ? AND ${UNCLAIMED}`;
-const SELECT_SESSION = `SELECT ${BATCH_COLUMNS} FROM queued_work_batches WHERE session_id = ? ORDER BY enqueue_seq`;
-const SELECT_SESSION_PENDING = `SELECT ${BATCH_COLUMNS} FROM queued_work_batches
-  WHERE session_id = ? AND ${UNCLAIMED} ORDER BY enqueue_seq`;
+const SELECT_SESSION_PAGE = `SELECT ${BATCH_COLUMNS} FROM queued_work_batches
+  WHERE session_id = ? AND enqueue_seq > ? ORDER BY enqueue_seq LIMIT ?`;
+const SELECT_SESSION_PENDING_PAGE = `SELECT ${BATCH_COLUMNS} FROM queued_work_batches
+  WHERE session_id = ? AND enqueue_seq > ? AND ${UNCLAIMED} ORDER BY enqueue_seq LIMIT ?`;
 const SELECT_ITEMS = 'SELECT batch_id, item_id, payload_json FROM queued_work_items WHERE batch_id = ? ORDER BY item_index';
+/** The items of a session's batches in an `enqueue_seq` range (one page of a list). */
 export const SELECT_SESSION_ITEMS = `SELECT i.batch_id, i.item_id, i.payload_json
   FROM queued_work_items i JOIN queued_work_batches b ON b.batch_id = i.batch_id
-  WHERE b.session_id = ? ORDER BY b.enqueue_seq, i.item_index`;
+  WHERE b.session_id = ? AND b.enqueue_seq >= ? AND b.enqueue_seq <= ? ORDER BY b.enqueue_seq, i.item_index`;
+const DELETE_ITEMS = 'DELETE FROM queued_work_items WHERE batch_id = ?';
 export const SELECT_HELD = 'SELECT batch_id FROM queued_work_batches WHERE session_id = ? AND claim_id = ? AND claim_token = ?';
 
 export function selectReadyRows(conn: SqliteConnection, sessionId: string, now: number, limit: number): BatchRow[] {
@@ -88,11 +91,25 @@ export function selectUnclaimedRow(
   return conn.get<BatchRow>(SELECT_UNCLAIMED_BY_ID, [sessionId, batchId, now]);
 }
 
-/** Every batch of the session, or only the unclaimed ones when `now` is given. */
-export function selectSessionRows(conn: SqliteConnection, sessionId: string, now?: number): BatchRow[] {
+/** One page of the session's batches after `afterSeq`, or only the unclaimed ones when `now` is given. */
+export function selectSessionRows(
+  conn: SqliteConnection,
+  sessionId: string,
+  page: { readonly afterSeq: number; readonly limit: number },
+  now?: number,
+): BatchRow[] {
   return now === undefined
-    ? conn.all<BatchRow>(SELECT_SESSION, [sessionId])
-    : conn.all<BatchRow>(SELECT_SESSION_PENDING, [sessionId, now]);
+    ? conn.all<BatchRow>(SELECT_SESSION_PAGE, [sessionId, page.afterSeq, page.limit])
+    : conn.all<BatchRow>(SELECT_SESSION_PENDING_PAGE, [sessionId, page.afterSeq, now, page.limit]);
+}
+
+/**
+ * Deletes a batch's items. Called before the batch row is deleted: the
+ * schema declares `ON DELETE CASCADE`, but the core does not rely on a
+ * driver having foreign keys enabled.
+ */
+export function deleteBatchItems(conn: SqliteConnection, batchId: string): void {
+  conn.run(DELETE_ITEMS, [batchId]);
 }
 
 /** The batch ids a claim still holds: same session, claim id and lease token. */
@@ -130,11 +147,12 @@ export class BatchReader {
     return this.#decode(row, () => this.#conn.all<ItemRow>(SELECT_ITEMS, [row.batch_id]));
   }
 
-  /** Every batch of `rows` (all of one session) with two queries in all, not one per batch. */
+  /** Every batch of `rows` (one page of one session, in queue order) with one item query for all of them. */
   sessionBatches(sessionId: string, rows: readonly BatchRow[]): QueuedWorkBatch[] {
     if (rows.length === 0) return [];
     const items = new Map<string, ItemRow[]>();
-    for (const item of this.#conn.all<ItemRow>(SELECT_SESSION_ITEMS, [sessionId])) {
+    const range = [sessionId, rows[0]!.enqueue_seq, rows[rows.length - 1]!.enqueue_seq];
+    for (const item of this.#conn.all<ItemRow>(SELECT_SESSION_ITEMS, range)) {
       const list = items.get(item.batch_id);
       if (list === undefined) items.set(item.batch_id, [item]);
       else list.push(item);

@@ -6,9 +6,12 @@
  * Setup runs inside `BEGIN IMMEDIATE`, so concurrent first opens serialize on
  * the busy timeout: exactly one creates the tables, the others find the row.
  */
-import { writeTransaction } from '../driver/transaction.ts';
+import type { ErrorFamily } from '../driver/operations.ts';
+import { OperationRunner } from '../driver/runner.ts';
+import { retryWhileBusy, writeAttempt } from '../driver/transaction.ts';
+import { isConnection } from '../driver/values.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { SchemaVersionError } from '../errors.ts';
+import { InvalidInputError, SchemaVersionError } from '../contract/errors.ts';
 
 export interface ComponentSchema {
   /** Key of the version row: `session`, `process`, `host_events`, `effects`. */
@@ -34,12 +37,21 @@ const VERSION_TABLE_DDL =
  * version is still refused.
  */
 export function ensureComponentSchema(conn: SqliteConnection, schema: ComponentSchema): void {
+  retryWhileBusy(conn, () => ensureComponentSchemaAttempt(conn, schema));
+}
+
+/**
+ * One attempt of {@link ensureComponentSchema} (a lock held elsewhere fails it
+ * fast with `SqliteBusyError`); components run it through the operation
+ * runner, which retries asynchronously.
+ */
+export function ensureComponentSchemaAttempt(conn: SqliteConnection, schema: ComponentSchema): void {
   if (conn.info.readOnly) {
     const found = readVersion(conn, schema.component);
     if (found !== undefined && found !== schema.version) throw refusal(schema, found);
     return;
   }
-  writeTransaction(conn, () => {
+  writeAttempt(conn, () => {
     conn.exec(VERSION_TABLE_DDL);
     const found = readVersion(conn, schema.component);
     if (found === undefined) {
@@ -74,4 +86,20 @@ function existingTables(conn: SqliteConnection, tables: readonly string[]): stri
 
 function refusal(schema: ComponentSchema, found: number): SchemaVersionError {
   return new SchemaVersionError(schema.component, schema.label, found, schema.version);
+}
+
+/**
+ * What every component's `open` does first: refuses something that is not a
+ * connection (`InvalidInputError` naming `opener`), then sets up or checks
+ * the component's schema, waiting for a lock asynchronously like every other
+ * operation. A schema of another version is `SchemaVersionError`; any other
+ * failure leaves in the component's error family.
+ */
+export async function openComponentSchema(conn: SqliteConnection, schema: ComponentSchema, family: ErrorFamily, opener: string): Promise<void> {
+  if (!isConnection(conn)) throw new InvalidInputError(`${opener} needs a SqliteConnection (openNodeSqlite, openSqlJs, …)`);
+  try {
+    await new OperationRunner(conn).attempt(() => ensureComponentSchemaAttempt(conn, schema));
+  } catch (error) {
+    throw error instanceof SchemaVersionError ? error : family.from(error);
+  }
 }

@@ -13,8 +13,8 @@ import type { Codecs } from '../codec/codecs.ts';
 import { decodeMsgpack, encodeMsgpackTransient } from '../codec/msgpack.ts';
 import type { StoreContext } from './context.ts';
 import { decodePluginSnapshot, decodeSessionCheckpoint, decodeToolState, encodeSessionCheckpoint } from './codecs.ts';
-import type { HydratedSessionCheckpoint, SessionCheckpoint, StoredSessionCheckpoint } from './records.ts';
-import { expectBytes, messageOf } from './shape.ts';
+import type { HydratedSessionCheckpoint, SessionCheckpoint, StoredSessionCheckpoint } from '../contract/session-records.ts';
+import { expectBytes, messageOf } from '../shape.ts';
 
 const TOOL_STATE = BlobDescriptors.toolStateSnapshot();
 const PLUGIN_SNAPSHOT = BlobDescriptors.pluginSessionSnapshot();

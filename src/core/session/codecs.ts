@@ -4,15 +4,10 @@
  * write the reference's key order and skip rules. Decoders serve both sides:
  * checking caller input before a write, and parsing rows read back.
  */
-import {
-  BLOB_STORAGE_HINTS,
-  PERSISTED_ARTIFACT_KINDS,
-  type BlobArtifactDescriptor,
-} from '../blobs/descriptor.ts';
-import type { SessionReadScope } from '../errors.ts';
-import type { JsonValue } from '../model/json.ts';
+import type { SessionReadScope } from '../contract/errors.ts';
+import type { JsonValue } from '../contract/json.ts';
 import { identifierProblem } from '../validation.ts';
-import type { QueuedWorkCompletion } from '../queue/types.ts';
+import type { QueuedWorkCompletion } from '../contract/queue.ts';
 import type {
   AgentFrameRecord,
   ModelSpec,
@@ -27,7 +22,7 @@ import type {
   TokenLedgerEntry,
   TokenUsage,
   ToolState,
-} from './model.ts';
+} from '../contract/session-model.ts';
 import type {
   GraphCommitDelta,
   HydratedSessionCheckpoint,
@@ -38,13 +33,14 @@ import type {
   SessionHead,
   SessionHeadMeta,
   SessionMeta,
-} from './records.ts';
+} from '../contract/session-records.ts';
 import {
   ShapeError,
   expectArray,
   expectBytes,
   expectI64,
   expectId,
+  expectJson,
   expectObject,
   expectString,
   expectU64,
@@ -53,7 +49,7 @@ import {
   optionalString,
   optionalU64,
   type Fields,
-} from './shape.ts';
+} from '../shape.ts';
 
 // ---- runtime values -------------------------------------------------------
 
@@ -63,13 +59,13 @@ export function decodeModelSpec(value: unknown, path: string): ModelSpec {
   const limits = expectObject(record.limits, `${path}.limits`);
   onlyKeys(limits, ['context_window_tokens', 'output_token_capacity'], `${path}.limits`);
   const contextWindow = expectU64(limits.context_window_tokens, `${path}.limits.context_window_tokens`);
-  if (contextWindow < 1) throw new ShapeError(`${path}.limits.context_window_tokens must be at least 1`);
+  if (contextWindow < 1) throw new ShapeError(`${path}.limits.context_window_tokens must be at least 1`, `${path}.limits.context_window_tokens`);
   const spec: ModelSpec = { id: expectString(record.id, `${path}.id`), limits: { context_window_tokens: contextWindow } };
   const variant = optionalString(record.variant, `${path}.variant`);
   if (variant !== undefined) spec.variant = variant;
   const capacity = optionalU64(limits.output_token_capacity, `${path}.limits.output_token_capacity`);
   if (capacity !== undefined) {
-    if (capacity < 1) throw new ShapeError(`${path}.limits.output_token_capacity must be at least 1`);
+    if (capacity < 1) throw new ShapeError(`${path}.limits.output_token_capacity must be at least 1`, `${path}.limits.output_token_capacity`);
     spec.limits.output_token_capacity = capacity;
   }
   return spec;
@@ -157,7 +153,7 @@ export function decodeRelation(value: unknown, path: string): SessionRelation {
     }
     return relation;
   }
-  throw new ShapeError(`${path}.kind must be "root" or "child"`);
+  throw new ShapeError(`${path}.kind must be "root" or "child"`, `${path}.kind`);
 }
 
 /**
@@ -173,8 +169,9 @@ export function decodeAgentFrame(value: unknown, path: string): AgentFrameRecord
   return { ...record, execution_state_snapshot: expectBytes(snapshot, `${path}.execution_state_snapshot`) } as AgentFrameRecord;
 }
 
+/** Absent is serde's default (`[]`); `null` is not a list and is refused, never coerced. */
 export function decodeAgentFrames(value: unknown, path: string): AgentFrameRecord[] {
-  if (value === undefined || value === null) return [];
+  if (value === undefined) return [];
   const frames = expectArray(value, path);
   let changed = false;
   const out = frames.map((frame, i) => {
@@ -195,17 +192,36 @@ export function decodeNode(value: unknown, path: string): SessionNodeRecord {
     expectObject(record.event, `${path}.event`);
   } else if (record.kind === 'plugin') {
     expectString(record.plugin_type, `${path}.plugin_type`);
-    if (record.body === undefined) throw new ShapeError(`${path}.body is missing`);
+    if (record.body === undefined) throw new ShapeError(`${path}.body is missing`, `${path}.body`);
   } else {
-    throw new ShapeError(`${path}.kind must be "event" or "plugin"`);
+    throw new ShapeError(`${path}.kind must be "event" or "plugin"`, `${path}.kind`);
   }
   return record as SessionNodeRecord;
 }
 
+/**
+ * Checks nodes given by a caller: each node's shape, and that all of it is
+ * JSON (no bytes either: a node row is JSON text and would read back an
+ * array of numbers), so it reads back exactly as given.
+ */
 export function decodeNodes(value: unknown, path: string): SessionNodeRecord[] {
-  const nodes = value === undefined || value === null ? [] : expectArray(value, path);
-  for (let i = 0; i < nodes.length; i++) decodeNode(nodes[i], `${path}[${i}]`);
+  const nodes = value === undefined ? [] : expectArray(value, path);
+  for (let i = 0; i < nodes.length; i++) expectJson(decodeNode(nodes[i], `${path}[${i}]`), `${path}[${i}]`);
   return nodes as SessionNodeRecord[];
+}
+
+/**
+ * Checks frames given by a caller: their ids, and that they are JSON. Only
+ * `execution_state_snapshot` may hold bytes (it is read back as bytes);
+ * anywhere else a `Uint8Array` would come back as an array of numbers.
+ */
+export function decodeAgentFramesInput(value: unknown, path: string): AgentFrameRecord[] {
+  const frames = decodeAgentFrames(value, path);
+  frames.forEach((frame, i) => {
+    const { execution_state_snapshot: _bytes, ...rest } = frame;
+    expectJson(rest, `${path}[${i}]`);
+  });
+  return frames;
 }
 
 /** Accepts `SessionGraphData` or anything with `nodes` and `leaf_node_id` (a `SessionGraph`). */
@@ -270,6 +286,7 @@ export function checkHeadMetaInput(value: unknown): SessionHeadMeta {
   const record = expectObject(value, 'meta');
   expectId(record.session_id, 'meta.session_id');
   optionalId(record.leaf_node_id, 'meta.leaf_node_id');
+  decodeAgentFramesInput(record.agent_frames, 'meta.agent_frames');
   return decodeHeadMeta(record, expectU64(record.head_revision, 'meta.head_revision'));
 }
 
@@ -324,12 +341,16 @@ export function decodeHydratedCheckpoint(value: unknown, path: string): Hydrated
     const v = record[field];
     return v === undefined || v === null ? null : decode(v, `${path}.${field}`);
   };
+  // Snapshots and the manifest (with the turn state's payload) are msgpack blobs; msgpack keeps bytes as bytes.
+  const snapshot = <T>(decode: (v: unknown, p: string) => T) => (v: unknown, p: string): T => decode(expectJson(v, p, { bytes: true, msgpack: true }), p);
+  const turnState = decodeTurnState(record.turn_state, `${path}.turn_state`);
+  expectJson(turnState.protocol_turn_options.payload, `${path}.turn_state.protocol_turn_options.payload`, { msgpack: true });
   return {
-    turn_state: decodeTurnState(record.turn_state, `${path}.turn_state`),
+    turn_state: turnState,
     tool_state_ref: nullable('tool_state_ref', expectString),
-    tool_state: nullable('tool_state', decodeToolState),
+    tool_state: nullable('tool_state', snapshot(decodeToolState)),
     plugin_snapshot_ref: nullable('plugin_snapshot_ref', expectString),
-    plugin_snapshot: nullable('plugin_snapshot', (v, p) => expectObject(v, p) as unknown as PluginSessionSnapshot),
+    plugin_snapshot: nullable('plugin_snapshot', snapshot((v, p) => expectObject(v, p) as unknown as PluginSessionSnapshot)),
     plugin_snapshot_revision: nullable('plugin_snapshot_revision', expectU64),
     execution_state_ref: nullable('execution_state_ref', expectString),
     execution_state: nullable('execution_state', expectBytes),
@@ -356,7 +377,7 @@ export function encodeCommitResult(result: RuntimeCommitResult): Fields {
 export function decodeGraphDelta(value: unknown, path: string): GraphCommitDelta {
   const record = expectObject(value, path);
   const keys = Object.keys(record).filter((key) => record[key] !== undefined);
-  if (keys.length !== 1) throw new ShapeError(`${path} must have exactly one of Unchanged, Append, ReplaceFull`);
+  if (keys.length !== 1) throw new ShapeError(`${path} must have exactly one of Unchanged, Append, ReplaceFull`, path);
   if (record.Unchanged !== undefined) {
     const inner = expectObject(record.Unchanged, `${path}.Unchanged`);
     return { Unchanged: { leaf_node_id: optionalId(inner.leaf_node_id, `${path}.Unchanged.leaf_node_id`) ?? null } };
@@ -371,7 +392,7 @@ export function decodeGraphDelta(value: unknown, path: string): GraphCommitDelta
     };
   }
   if (record.ReplaceFull !== undefined) return { ReplaceFull: decodeGraphData(record.ReplaceFull, `${path}.ReplaceFull`) };
-  throw new ShapeError(`${path} must have exactly one of Unchanged, Append, ReplaceFull`);
+  throw new ShapeError(`${path} must have exactly one of Unchanged, Append, ReplaceFull`, path);
 }
 
 function decodeStamp(value: unknown, path: string): RuntimeTurnCommitStamp {
@@ -400,17 +421,19 @@ function decodeCompletion(value: unknown, path: string): QueuedWorkCompletion {
  */
 export function decodeRuntimeCommit(value: unknown): RuntimeCommit {
   const record = expectObject(value, 'commit');
+  // Absent lists take serde's default (`[]`); `null` is refused, never coerced.
   const list = <T>(field: string, decode: (v: unknown, p: string) => T): T[] => {
     const v = record[field];
-    return v === undefined || v === null ? [] : expectArray(v, `commit.${field}`).map((item, i) => decode(item, `commit.${field}[${i}]`));
+    return v === undefined ? [] : expectArray(v, `commit.${field}`).map((item, i) => decode(item, `commit.${field}[${i}]`));
   };
   const expected = record.expected_head_revision;
   return {
     session_id: expectId(record.session_id, 'commit.session_id'),
     expected_head_revision: expected === undefined || expected === null ? null : expectU64(expected, 'commit.expected_head_revision'),
     config: decodeConfig(record.config, 'commit.config'),
-    agent_frames: decodeAgentFrames(record.agent_frames, 'commit.agent_frames'),
-    current_agent_frame_id: optionalString(record.current_agent_frame_id, 'commit.current_agent_frame_id') ?? '',
+    agent_frames: decodeAgentFramesInput(record.agent_frames, 'commit.agent_frames'),
+    current_agent_frame_id:
+      record.current_agent_frame_id === undefined ? '' : expectString(record.current_agent_frame_id, 'commit.current_agent_frame_id'),
     graph: decodeGraphDelta(record.graph, 'commit.graph'),
     checkpoint: decodeHydratedCheckpoint(record.checkpoint, 'commit.checkpoint'),
     usage_deltas: list('usage_deltas', decodeLedgerEntry),
@@ -433,6 +456,7 @@ export function relationFromJson(text: string | null): SessionRelation {
 
 export function decodeSessionMetaInput(value: unknown): SessionMeta {
   const record = expectObject(value, 'meta');
+  if (record.relation !== undefined) expectJson(record.relation, 'meta.relation');
   const cwd = record.cwd;
   return {
     session_id: expectId(record.session_id, 'meta.session_id'),
@@ -450,7 +474,7 @@ export function decodeSessionHeadInput(value: unknown): SessionHead {
   const head: SessionHead = {
     session_id: record.session_id === undefined ? 'root' : expectId(record.session_id, 'head.session_id'),
     head_revision: record.head_revision === undefined ? 0 : expectU64(record.head_revision, 'head.head_revision'),
-    agent_frames: decodeAgentFrames(record.agent_frames, 'head.agent_frames'),
+    agent_frames: decodeAgentFramesInput(record.agent_frames, 'head.agent_frames'),
     current_agent_frame_id: optionalString(record.current_agent_frame_id, 'head.current_agent_frame_id') ?? '',
     graph: decodeGraphData(record.graph, 'head.graph'),
     config: decodeConfig(record.config, 'head.config'),
@@ -468,20 +492,4 @@ export function isReadScope(value: unknown): value is SessionReadScope {
   if (scope.kind !== 'ActivePath') return false;
   const leaf = scope.leaf_node_id;
   return leaf === null || leaf === undefined || identifierProblem(leaf, 'leaf') === null;
-}
-
-export function decodeDescriptor(value: unknown, path: string): BlobArtifactDescriptor {
-  const record = expectObject(value, path);
-  if (typeof record.kind !== 'string' || !(PERSISTED_ARTIFACT_KINDS as readonly string[]).includes(record.kind)) {
-    throw new ShapeError(`${path}.kind must be one of ${PERSISTED_ARTIFACT_KINDS.join(', ')}`);
-  }
-  const hints = record.hints === undefined || record.hints === null ? [] : expectArray(record.hints, `${path}.hints`);
-  for (const hint of hints) {
-    if (!(BLOB_STORAGE_HINTS as readonly unknown[]).includes(hint)) {
-      throw new ShapeError(`${path}.hints must hold only ${BLOB_STORAGE_HINTS.join(', ')}`);
-    }
-  }
-  const descriptor: BlobArtifactDescriptor = { kind: record.kind as BlobArtifactDescriptor['kind'] };
-  if (hints.length > 0) descriptor.hints = hints as BlobArtifactDescriptor['hints'];
-  return descriptor;
 }

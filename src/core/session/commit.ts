@@ -12,13 +12,13 @@
  */
 import { stampAttachmentsCommitted } from '../attachments/manifest.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import { deleteCompletedBatches, validateQueueCompletions } from '../queue/completion.ts';
 import { prepareCheckpoint, writeCheckpoint, type PreparedCheckpoint } from './checkpoints.ts';
 import type { StoreContext } from './context.ts';
 import { countLiveNodes, insertNodeRows, nodeRows, replaceAllNodeRows, type NodeRow } from './graph-table.ts';
 import { readHeadBinding, writeHeadMeta, type HeadBinding } from './head-table.ts';
-import type { GraphCommitDelta, RuntimeCommit, RuntimeCommitResult, SessionHeadMeta } from './records.ts';
+import type { GraphCommitDelta, RuntimeCommit, RuntimeCommitResult, SessionHeadMeta } from '../contract/session-records.ts';
 import { findTurnCommit, insertTurnCommit } from './turn-commit-table.ts';
 import { insertUsageDeltas } from './usage-table.ts';
 

@@ -5,16 +5,12 @@
  * attachments, artifacts, and the queued-work component), so they share one
  * connection and one set of options without reaching into each other.
  */
-import type { BlobIo } from '../blobs/blob-table.ts';
-import type { BuiltinBlobProfile } from '../blobs/profile.ts';
-import type { Codecs } from '../codec/codecs.ts';
-import type { SqliteConnection } from '../driver/types.ts';
-import type { Clock, Logger } from '../logger.ts';
+import type { BlobEngineContext } from '../blobs/blob-engine.ts';
 
-export interface StoreContext extends BlobIo {
-  readonly conn: SqliteConnection;
-  readonly codecs: Codecs;
-  readonly logger: Logger;
-  readonly clock: Clock;
-  readonly profile: BuiltinBlobProfile;
-}
+/**
+ * The blob engine's context is the store's: connection, codecs, logger,
+ * clock (read inside the transaction that uses it, through `readEpochMs`),
+ * blob profile, and the operations every method runs through (closed check,
+ * input check, lock-wait retry, durability, `StoreError`).
+ */
+export type StoreContext = BlobEngineContext;

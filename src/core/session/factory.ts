@@ -5,12 +5,12 @@
  * first creation — lives here.
  */
 import type { DurabilityTier } from '../driver/types.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../contract/errors.ts';
 import { decodeModelSpec, decodeRelation } from './codecs.ts';
-import type { ModelSpec, SessionRelation } from './model.ts';
-import type { RuntimePersistence, SessionPersistence } from './persistence.ts';
-import type { SessionMeta } from './records.ts';
-import { expectId, expectObject, expectString, messageOf } from './shape.ts';
+import type { ModelSpec, SessionRelation } from '../contract/session-model.ts';
+import type { RuntimePersistence, SessionPersistence } from '../contract/session.ts';
+import type { SessionMeta } from '../contract/session-records.ts';
+import { expectId, expectObject, expectString, messageOf } from '../shape.ts';
 
 export interface SessionStoreCreateRequest {
   session_id: string;

@@ -7,11 +7,11 @@
 import { stringifyJsonRow } from '../codec/json-bytes.ts';
 import { isConstraintError } from '../driver/errors.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeNode } from './codecs.ts';
-import type { SessionNodeRecord } from './model.ts';
-import { messageOf } from './shape.ts';
+import type { SessionNodeRecord } from '../contract/session-model.ts';
+import { messageOf } from '../shape.ts';
 
 /**
  * The longest active path a read returns. The walk also stops on a parent

@@ -4,10 +4,10 @@
  */
 import { stringifyJsonRow } from '../codec/json-bytes.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import { decodeHeadMeta, encodeHeadMeta } from './codecs.ts';
-import type { SessionHeadMeta } from './records.ts';
-import { messageOf } from './shape.ts';
+import type { SessionHeadMeta } from '../contract/session-records.ts';
+import { messageOf } from '../shape.ts';
 
 const SELECT_HEAD = 'SELECT head_json, head_revision FROM session_head WHERE singleton = 1';
 const UPSERT_HEAD =

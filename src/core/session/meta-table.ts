@@ -2,7 +2,7 @@
 import { stringifyJsonRow } from '../codec/json-bytes.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import { relationFromJson } from './codecs.ts';
-import type { SessionMeta } from './records.ts';
+import type { SessionMeta } from '../contract/session-records.ts';
 
 const UPSERT_META =
   'INSERT OR REPLACE INTO session_meta (singleton, session_id, session_name, created_at, model, cwd, relation_json) VALUES (1, ?, ?, ?, ?, ?, ?)';

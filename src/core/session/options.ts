@@ -1,14 +1,20 @@
 /** Options of `Store.open`, checked once with clear messages. */
+import { DEFAULT_BLOB_GRACE_MS } from '../blobs/pins.ts';
 import { isBlobProfile, type BuiltinBlobProfile } from '../blobs/profile.ts';
 import type { Codecs } from '../codec/codecs.ts';
 import type { ConnectionInfo } from '../driver/types.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../contract/errors.ts';
 import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import { u64Problem } from '../validation.ts';
 
 export interface StoreGcPolicy {
   /** Run `gcUnreachable` after every n-th successful commit; `null` (default) never. */
   autoRunEveryCommits: number | null;
+  /**
+   * How long a blob written on its own (`putBlob`, `putCheckpoint`…) is kept
+   * by GC while no commit references it. Default one hour.
+   */
+  blobGraceMs?: number;
 }
 
 export interface StoreOptions {
@@ -26,6 +32,7 @@ export interface StoreOptions {
 export interface ResolvedStoreOptions {
   readonly blobProfile: BuiltinBlobProfile;
   readonly autoGcEvery: number | null;
+  readonly blobGraceMs: number;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly codecs: Codecs | undefined;
@@ -38,12 +45,19 @@ export function resolveStoreOptions(options: StoreOptions, info: ConnectionInfo)
     throw new InvalidInputError(`blobProfile must be 'LowLatency', 'Balanced' or 'Compact' (got ${String(blobProfile)})`);
   }
   let autoGcEvery: number | null = null;
+  let blobGraceMs = DEFAULT_BLOB_GRACE_MS;
   if (gcPolicy !== undefined) {
-    const every = gcPolicy?.autoRunEveryCommits;
+    if (typeof gcPolicy !== 'object' || gcPolicy === null) throw new InvalidInputError('gcPolicy must be an object');
+    const every = gcPolicy.autoRunEveryCommits;
     if (every !== null) {
       const problem = u64Problem(every, 'gcPolicy.autoRunEveryCommits');
       if (problem !== null) throw new InvalidInputError(problem);
       autoGcEvery = every;
+    }
+    if (gcPolicy.blobGraceMs !== undefined) {
+      const problem = u64Problem(gcPolicy.blobGraceMs, 'gcPolicy.blobGraceMs');
+      if (problem !== null) throw new InvalidInputError(problem);
+      blobGraceMs = gcPolicy.blobGraceMs;
     }
   }
   if (clock !== undefined && typeof clock !== 'function') throw new InvalidInputError('clock must be a function');
@@ -51,6 +65,7 @@ export function resolveStoreOptions(options: StoreOptions, info: ConnectionInfo)
   return {
     blobProfile: blobProfile ?? (info.memory ? 'LowLatency' : 'Balanced'),
     autoGcEvery,
+    blobGraceMs,
     clock: clock ?? systemClock,
     logger: logger ?? consoleLogger,
     codecs,

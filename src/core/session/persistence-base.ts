@@ -5,14 +5,15 @@
  * SQLite `Store` needs none of this.
  */
 import type { DurabilityTier } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import { claimExactBatches } from '../queue/exact-claim.ts';
 import type { AttachmentIntent, AttachmentManifestEntry } from '../attachments/manifest.ts';
-import type { SessionReadScope } from '../errors.ts';
-import type { QueuedWorkBatch, QueuedWorkBatchDraft, QueuedWorkClaim, QueuedWorkClaimBoundary } from '../queue/types.ts';
-import type { SessionNodeRecord } from './model.ts';
-import type { QueueMethodName, RuntimePersistence } from './persistence.ts';
-import type { GcReport, PersistedSessionRead, RuntimeCommit, RuntimeCommitResult, SessionMeta, VacuumReport } from './records.ts';
+import type { SessionReadScope } from '../contract/errors.ts';
+import type { QueuedWorkBatch, QueuedWorkBatchDraft, QueuedWorkClaim, QueuedWorkClaimBoundary } from '../contract/queue.ts';
+import type { QueuedWorkListOptions } from '../queue/list.ts';
+import type { SessionNodeRecord } from '../contract/session-model.ts';
+import type { QueueMethodName, RuntimePersistence } from '../contract/session.ts';
+import type { GcReport, PersistedSessionRead, RuntimeCommit, RuntimeCommitResult, SessionMeta, VacuumReport } from '../contract/session-records.ts';
 
 /**
  * Implements the three defaulted methods; a subclass supplies the rest:
@@ -34,7 +35,7 @@ export abstract class RuntimePersistenceBase implements RuntimePersistence {
   abstract renewQueuedWorkClaim(claim: QueuedWorkClaim, leaseTtlMs: number): Promise<QueuedWorkClaim>;
   abstract abandonQueuedWorkClaim(claim: QueuedWorkClaim): Promise<void>;
   abstract cancelQueuedWorkBatch(sessionId: string, batchId: string): Promise<QueuedWorkBatch | null>;
-  abstract listQueuedWork(sessionId: string): Promise<QueuedWorkBatch[]>;
+  abstract listQueuedWork(sessionId: string, options?: QueuedWorkListOptions): Promise<QueuedWorkBatch[]>;
   abstract saveSessionMeta(meta: SessionMeta): Promise<void>;
   abstract loadSessionMeta(): Promise<SessionMeta | null>;
   abstract tombstoneNodes(ids: readonly string[]): Promise<void>;
@@ -59,8 +60,8 @@ export abstract class RuntimePersistenceBase implements RuntimePersistence {
     return claimExactBatches(this, sessionId, ownerId, boundary, leaseTtlMs, batchIds);
   }
 
-  listPendingQueuedWork(sessionId: string): Promise<QueuedWorkBatch[]> {
-    return this.listQueuedWork(sessionId);
+  listPendingQueuedWork(sessionId: string, options?: QueuedWorkListOptions): Promise<QueuedWorkBatch[]> {
+    return this.listQueuedWork(sessionId, options);
   }
 }
 

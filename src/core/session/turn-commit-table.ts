@@ -5,10 +5,10 @@
  */
 import { stringifyJsonRow } from '../codec/json-bytes.ts';
 import type { SqliteConnection } from '../driver/types.ts';
-import { StoreError } from '../errors.ts';
+import { StoreError } from '../contract/errors.ts';
 import { decodeCommitResult, encodeCommitResult } from './codecs.ts';
-import type { RuntimeCommitResult, RuntimeTurnCommitStamp } from './records.ts';
-import { messageOf } from './shape.ts';
+import type { RuntimeCommitResult, RuntimeTurnCommitStamp } from '../contract/session-records.ts';
+import { messageOf } from '../shape.ts';
 
 const SELECT_TURN =
   'SELECT turn_commit_hash, result_json FROM runtime_turn_commits WHERE session_id = ? AND turn_id = ?';

@@ -10,16 +10,21 @@
  * commit = completingQueueClaim(commit, claimCompletion(claim));
  * commit = stampTurnCommit(commit, turnId);           // hash computed here
  * const result = await store.commitRuntimeState(commit);
- * state = applyCommitResult(state, result);
+ * state = applyCommitResult(state, result);          // the graph change too
  * ```
+ *
+ * Safe defaults (spec decision 20): a fresh state CASes against revision 0,
+ * so it never overwrites an existing head; a state resumed from an
+ * `ActivePath` read holds a partial graph, and no builder turns it into a
+ * full replace (that would delete every node it did not load).
  */
 import { stableJsonSha256Hex } from '../codec/canonical-json.ts';
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
-import { StoreError } from '../errors.ts';
-import type { U64 } from '../model/json.ts';
-import type { QueuedWorkCompletion } from '../queue/types.ts';
+import { StoreError } from '../contract/errors.ts';
+import type { U64 } from '../contract/json.ts';
+import type { QueuedWorkCompletion } from '../contract/queue.ts';
 import { decodeRuntimeCommit } from './codecs.ts';
-import { SessionGraph } from './graph.ts';
+import { SessionGraph } from '../contract/session-graph.ts';
 import type {
   AgentFrameId,
   AgentFrameRecord,
@@ -33,7 +38,7 @@ import type {
   TokenLedgerEntry,
   TokenUsage,
   ToolState,
-} from './model.ts';
+} from '../contract/session-model.ts';
 import type {
   GraphCommitDelta,
   HydratedSessionCheckpoint,
@@ -41,8 +46,8 @@ import type {
   RuntimeCommit,
   RuntimeCommitResult,
   RuntimeTurnCommitStamp,
-} from './records.ts';
-import { messageOf } from './shape.ts';
+} from '../contract/session-records.ts';
+import { messageOf } from '../shape.ts';
 
 /**
  * The slice of the runtime's session state a commit is built from. Hosts
@@ -67,9 +72,16 @@ export interface RuntimeSessionState {
   plugin_snapshot?: PluginSessionSnapshot | null;
   execution_state_ref?: BlobRef | null;
   execution_state_snapshot?: Uint8Array | null;
-  /** `null` before the first commit. */
+  /**
+   * The revision the next commit expects (compare-and-swap): `0` for a
+   * session never committed. `null` makes the next commit unconditional —
+   * it then overwrites whatever head exists; only a caller sets it.
+   */
   head_revision: U64 | null;
-  /** Set when the graph changed in a way an append cannot express; the next commit replaces it. */
+  /**
+   * Set when the graph changed in a way an append cannot express; the next
+   * commit replaces it. Refused (`InvalidInput`) for a partial graph.
+   */
   graph_replace_required: boolean;
 }
 
@@ -79,13 +91,24 @@ export const graphDelta = Object.freeze({
   append: (nodes: readonly SessionNodeRecord[], leafNodeId: string | null): GraphCommitDelta => ({
     Append: { nodes: [...nodes], leaf_node_id: leafNodeId },
   }),
-  replaceFull: (graph: SessionGraph | SessionGraphData): GraphCommitDelta => ({ ReplaceFull: graphData(graph) }),
+  /** Refuses a partial graph (an `ActivePath` read): replacing the graph with it would delete what it did not load. */
+  replaceFull: (graph: SessionGraph | SessionGraphData): GraphCommitDelta => {
+    refusePartialReplace(graph);
+    return { ReplaceFull: graphData(graph) };
+  },
 });
 
-/** A commit of the whole state: the graph is replaced before the first commit or when required, else unchanged. */
+/**
+ * A commit of the whole state: the graph is replaced when required (a fresh
+ * state, an edit an append cannot express), else unchanged with its leaf.
+ * A state whose graph is partial (resumed from an `ActivePath` read) that
+ * requires a replace is refused with `InvalidInput`: load the `FullGraph`
+ * scope to rewrite the graph.
+ */
 export function persistedStateCommit(state: RuntimeSessionState, usageDeltas: readonly TokenLedgerEntry[] = []): RuntimeCommit {
+  // `head_revision: null` with no flag is the old spelling of a state never committed: replace, unless partial.
   const graph =
-    state.graph_replace_required || state.head_revision === null
+    state.graph_replace_required || (state.head_revision === null && !isPartial(state.session_graph))
       ? graphDelta.replaceFull(state.session_graph)
       : graphDelta.unchanged(leafOf(state.session_graph));
   return persistedStateWithGraphCommit(state, graph, usageDeltas);
@@ -147,13 +170,12 @@ export function withCommittedAttachments(commit: RuntimeCommit, attachmentIds: I
  * stable across restarts, so a retry after a crash reproduces it.
  */
 export function turnCommitHash(commit: RuntimeCommit, codecs: Codecs = portableCodecs): string {
-  let normalized: RuntimeCommit;
   try {
-    normalized = decodeRuntimeCommit({ ...commit, expected_head_revision: null, turn_commit: null });
+    const normalized = decodeRuntimeCommit({ ...commit, expected_head_revision: null, turn_commit: null });
+    return stableJsonSha256Hex(codecs, scrub(normalized));
   } catch (error) {
-    throw StoreError.backend(`failed to serialize runtime turn commit: ${messageOf(error)}`, error);
+    throw StoreError.invalidInput(`failed to serialize runtime turn commit: ${messageOf(error)}`, undefined, error);
   }
-  return stableJsonSha256Hex(codecs, scrub(normalized));
 }
 
 const VOLATILE_KEYS = new Set(['node_id', 'parent_node_id', 'leaf_node_id', 'timestamp']);
@@ -174,12 +196,34 @@ function scrub(value: unknown): unknown {
 }
 
 /**
+ * The graph change of the commit each result came from, recorded by the
+ * store that made it, so `applyCommitResult(state, result)` can apply it
+ * without being handed the commit again.
+ */
+const committedGraphs = new WeakMap<RuntimeCommitResult, GraphCommitDelta>();
+
+/** Records the graph delta a result was committed with (called by the store). */
+export function rememberCommittedGraph(result: RuntimeCommitResult, graph: GraphCommitDelta): void {
+  committedGraphs.set(result, graph);
+}
+
+/**
  * The state after a successful commit: revision and refs from the result,
  * snapshots dropped (the store holds them now), so later commits carry refs
- * only. The current frame's execution-state snapshot becomes its ref.
+ * only; the current frame's execution-state snapshot becomes its ref. The
+ * commit's graph change is applied too (appended nodes added, the leaf
+ * moved, a full replace taken over), so the next commit builds on it and
+ * does not move the head's leaf back. The change is `commit.graph` when the
+ * commit is given, else the one the store recorded for `result`; a result of
+ * another store without the commit leaves the graph as it is.
  */
-export function applyCommitResult(state: RuntimeSessionState, result: RuntimeCommitResult): RuntimeSessionState {
+export function applyCommitResult(
+  state: RuntimeSessionState,
+  result: RuntimeCommitResult,
+  commit?: Pick<RuntimeCommit, 'graph'>,
+): RuntimeSessionState {
   const { manifest } = result;
+  const delta = commit?.graph ?? committedGraphs.get(result);
   const executionRef = manifest.execution_state_ref ?? null;
   return {
     ...state,
@@ -197,11 +241,31 @@ export function applyCommitResult(state: RuntimeSessionState, result: RuntimeCom
       const { execution_state_snapshot: _dropped, ...rest } = frame;
       return executionRef === null ? (rest as AgentFrameRecord) : ({ ...rest, execution_state_ref: executionRef } as AgentFrameRecord);
     }),
+    session_graph: delta === undefined ? state.session_graph : graphAfter(state.session_graph, delta),
     graph_replace_required: false,
   };
 }
 
-/** A fresh state for a session that has never been committed. */
+/** The state's graph with a committed delta applied (a new graph; the input is not mutated). */
+function graphAfter(graph: SessionGraph | SessionGraphData, delta: GraphCommitDelta): SessionGraph | SessionGraphData {
+  if ('ReplaceFull' in delta) return SessionGraph.from(delta.ReplaceFull);
+  const leaf = 'Append' in delta ? delta.Append.leaf_node_id : delta.Unchanged.leaf_node_id;
+  const appended = 'Append' in delta ? delta.Append.nodes : [];
+  const current = graph instanceof SessionGraph ? graph : SessionGraph.from(graph);
+  // Hosts often push the nodes into their graph before building the append: add only the missing ones.
+  const missing = appended.filter((node) => current.findNode(node.node_id) === undefined);
+  if (missing.length === 0 && current.leaf_node_id === leaf) return graph;
+  const next = SessionGraph.from(current);
+  next.extendNodeRecords(missing);
+  next.setLeafNodeId(leaf);
+  return next;
+}
+
+/**
+ * A fresh state for a session that has never been committed. Its first
+ * commit replaces the (empty) graph and expects revision 0, so it fails with
+ * `HeadRevisionConflict` instead of overwriting a session that exists.
+ */
 export function newRuntimeSessionState(
   sessionId: string,
   policy: RuntimeSessionState['policy'],
@@ -216,8 +280,8 @@ export function newRuntimeSessionState(
     turn_index: 0,
     token_usage: { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, reasoning_tokens: 0 },
     protocol_turn_options: { payload: {} },
-    head_revision: null,
-    graph_replace_required: false,
+    head_revision: 0,
+    graph_replace_required: true,
   };
 }
 
@@ -253,8 +317,12 @@ export function runtimeSessionStateFromRead(
     head_revision: read.head_revision,
     graph_replace_required: false,
   };
-  // A leaf pointing at a node that is gone is healed; the graph must then be rewritten whole.
-  if (state.session_graph instanceof SessionGraph && state.session_graph.healOrphanedLeaf()) state.graph_replace_required = true;
+  // A leaf pointing at a node that is gone is healed. A full graph is then
+  // rewritten whole (as the reference does); a partial one only moves its
+  // leaf — the next commit is `Unchanged` with the healed leaf — since a
+  // replace from it would delete every node it did not load.
+  const graph = state.session_graph;
+  if (graph instanceof SessionGraph && graph.healOrphanedLeaf() && !graph.partial) state.graph_replace_required = true;
   return state;
 }
 
@@ -277,6 +345,19 @@ function checkpointOf(state: RuntimeSessionState): HydratedSessionCheckpoint {
     execution_state_ref: state.execution_state_ref ?? null,
     execution_state: state.execution_state_snapshot ?? null,
   };
+}
+
+function isPartial(graph: SessionGraph | SessionGraphData): boolean {
+  return graph instanceof SessionGraph && graph.partial;
+}
+
+function refusePartialReplace(graph: SessionGraph | SessionGraphData): void {
+  if (isPartial(graph)) {
+    throw StoreError.invalidInput(
+      'a commit from a partial graph (an ActivePath read) cannot replace the whole graph: it would delete every node it did not load; load the FullGraph scope to rewrite the graph, or commit an Append',
+      '$.graph',
+    );
+  }
 }
 
 function graphData(graph: SessionGraph | SessionGraphData): SessionGraphData {

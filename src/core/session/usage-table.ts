@@ -3,7 +3,7 @@
  * `(source, model)` on read.
  */
 import type { SqliteConnection } from '../driver/types.ts';
-import { tokenUsageTotal, type TokenLedgerEntry } from './model.ts';
+import { tokenUsageTotal, type TokenLedgerEntry } from '../contract/session-model.ts';
 
 const INSERT_USAGE =
   'INSERT INTO usage_deltas (source, model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens) VALUES (?, ?, ?, ?, ?, ?)';

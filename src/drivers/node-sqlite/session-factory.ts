@@ -16,7 +16,7 @@ import {
 } from '../../core/session/factory.ts';
 import { safeSessionDbFileName } from '../../core/session/file-name.ts';
 import type { StoreOptions } from '../../core/session/options.ts';
-import { Store } from '../../core/session/store.ts';
+import { Store } from '../../core/stores/session-store.ts';
 import { nodeCodecs } from './codecs.ts';
 import { openNodeSqlite, type NodeSqliteConnection } from './connection.ts';
 
@@ -63,15 +63,20 @@ export class SqliteSessionStoreFactory implements SessionStoreFactory<Store> {
     const { synchronous, busyTimeoutMs, ...storeOptions } = this.#options;
     mkdirSync(this.root, { recursive: true });
     const conn = openNodeSqlite(this.pathForSession(checked.session_id), { synchronous, busyTimeoutMs });
+    // From here on, every way out either registers the connection (closed by
+    // deleteSession or close) or closes it: a failed or interrupted open leaks nothing.
+    let store: Store | undefined;
     try {
-      const store = await Store.open(conn, storeOptions);
+      store = await Store.open(conn, storeOptions);
       const now = (storeOptions.clock ?? Date.now)();
       await store.saveSessionMetaIfAbsent(initialSessionMeta(checked, unixCreatedAt(now), currentDirectory()));
+      if (this.#closed) throw new Error('the session store factory was closed while the store was being opened');
       const opened = this.#open.get(checked.session_id) ?? new Set<OpenStore>();
       opened.add({ store, conn });
       this.#open.set(checked.session_id, opened);
       return store;
     } catch (error) {
+      store?.close();
       conn.close();
       throw error;
     }

@@ -14,7 +14,7 @@ import {
   type SessionStoreFactory,
 } from '../../core/session/factory.ts';
 import type { StoreOptions } from '../../core/session/options.ts';
-import { Store } from '../../core/session/store.ts';
+import { Store } from '../../core/stores/session-store.ts';
 import { openSqlJs, type SqlJsConnection, type SqlJsModule } from './connection.ts';
 
 export interface SqlJsSessionStoreFactoryOptions extends StoreOptions {
