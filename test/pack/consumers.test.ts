@@ -14,7 +14,10 @@
  *   esbuild (sql.js's WASM file as an asset) and runs it in Chromium; and
  *   measures the bundle of the whole `./sqljs` entry against its budget;
  * - `bare`: the package alone (sql.js is an optional peer): node:sqlite
- *   works, `./sqljs` imports, and opening sql.js says what to install.
+ *   works, `./sqljs` imports, and opening sql.js says what to install;
+ * - `frameworks`: the package with the frameworks its adapter entries are
+ *   for (optional peers): programs using those entries type-check (node16,
+ *   strict) and load and open as ESM and CommonJS.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -26,28 +29,32 @@ import { launchChromium, screenshotOnFailure, serve, skipWithoutChromium, tempPr
 import { REPO_ROOT, execCommand, installConsumerProject, packedTarball, type ConsumerProject } from '../support/packed.ts';
 import {
   BROWSER_LABELS,
+  CORE_SPECIFIERS,
+  FRAMEWORK_ENTRIES,
   NODE_LABELS,
   NODE_ONLY,
   PACKAGE,
-  PEERS,
-  SPECIFIERS,
   browserScenario,
   devDependency,
   everyEntry,
   expectedReport,
+  frameworkScenario,
   nodeScenario,
+  peer,
   withoutPeerScenario,
 } from './sources.ts';
 
 /**
  * The minified ESM browser bundle of everything `lash-sqlite-store/sqljs`
  * exports (sql.js's JavaScript included, its WASM file not), in bytes.
- * Measured at 279,188 raw / 87,050 gzip (esbuild 0.27, sql.js 1.16);
- * raise it only for code that earns its bytes.
+ * Measured at 342,072 raw / 105,869 gzip (esbuild 0.27, sql.js 1.16); of
+ * that, about 37 kB raw / 12 kB gzip is the build's `keepNames` (its
+ * top-level `__name(…)` calls also keep a bundler from dropping what an app
+ * does not import). Raise it only for code that earns its bytes.
  */
-const BUNDLE_BUDGET = { raw: 300_000, gzip: 93_000 };
-/** The packed tarball, in bytes (see CHANGELOG.md, "Packaging", for what it holds and why). */
-const TARBALL_BUDGET = 420_000;
+const BUNDLE_BUDGET = { raw: 360_000, gzip: 112_000 };
+/** The packed tarball, in bytes: measured at 516,986 (see CHANGELOG.md, "Packaging", for what it holds). */
+const TARBALL_BUDGET = 540_000;
 
 const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
@@ -79,12 +86,16 @@ describe('the packed package in fresh consumer projects', { timeout: 240_000, co
   let node: ConsumerProject;
   let browser: ConsumerProject;
   let bare: ConsumerProject;
+  let frameworks: ConsumerProject;
 
   before(async () => {
-    [node, browser, bare] = await Promise.all([
-      installConsumerProject({ extraDependencies: [...PEERS, '@types/node@22', devDependency('@types/sql.js')] }),
-      installConsumerProject({ extraDependencies: PEERS }),
+    const sqlJs = peer('sql.js');
+    const frameworkPeers = [...new Set(Object.values(FRAMEWORK_ENTRIES))].map(peer);
+    [node, browser, bare, frameworks] = await Promise.all([
+      installConsumerProject({ extraDependencies: [sqlJs, '@types/node@22', devDependency('@types/sql.js')] }),
+      installConsumerProject({ extraDependencies: [sqlJs] }),
       installConsumerProject(),
+      installConsumerProject({ extraDependencies: [...frameworkPeers, '@types/node@22'] }),
     ]);
     const noDisposable = { lib: ['es2022'], noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true };
     writeFiles(node.dir, {
@@ -92,11 +103,11 @@ describe('the packed package in fresh consumer projects', { timeout: 240_000, co
       'cjs.cjs': nodeScenario('cjs'),
       'ts/esm.mts': nodeScenario('esm'),
       'ts/cjs.cts': nodeScenario('cts'),
-      'ts/entries.mts': everyEntry(SPECIFIERS),
-      'ts/entries.cts': everyEntry(SPECIFIERS).replace(/^import \* as (\w+) from ('[^']+');$/gm, 'const $1 = require($2) as typeof import($2);'),
+      'ts/entries.mts': everyEntry(CORE_SPECIFIERS),
+      'ts/entries.cts': everyEntry(CORE_SPECIFIERS, 'cts'),
       // A module from the user's own sql.js is accepted where the driver takes one (the package declares its sql.js types).
       'ts/own-sqljs.mts': `import initSqlJs from 'sql.js';\nimport { openSqlJs } from '${PACKAGE}/sqljs';\nexport const conn = await openSqlJs({ sqlJs: await initSqlJs() });\n`,
-      'ts/node10.ts': everyEntry(SPECIFIERS),
+      'ts/node10.ts': everyEntry(CORE_SPECIFIERS),
       'tsconfig.node16.json': tsconfig({ ...noDisposable, module: 'node16', moduleResolution: 'node16', types: ['node'] }, [
         'ts/esm.mts',
         'ts/cjs.cts',
@@ -111,7 +122,7 @@ describe('the packed package in fresh consumer projects', { timeout: 240_000, co
     });
     writeFiles(browser.dir, {
       'src/app.ts': browserScenario(),
-      'src/entries.ts': everyEntry(SPECIFIERS.filter((specifier) => !NODE_ONLY.has(specifier))),
+      'src/entries.ts': everyEntry(CORE_SPECIFIERS.filter((specifier) => !NODE_ONLY.has(specifier))),
       // What a bundler's asset import gives (Vite has `?url`; esbuild's file loader gives the path).
       'src/assets.d.ts': "declare module '*.wasm' {\n  const path: string;\n  export default path;\n}\n",
       'index.html': '<!doctype html><meta charset="utf-8"><title>lash-sqlite-store pack test</title><script type="module" src="./app.js"></script>\n',
@@ -122,10 +133,28 @@ describe('the packed package in fresh consumer projects', { timeout: 240_000, co
       ]),
     });
     writeFiles(bare.dir, { 'esm.mjs': withoutPeerScenario('esm'), 'cjs.cjs': withoutPeerScenario('cjs') });
+    const entries = Object.keys(FRAMEWORK_ENTRIES);
+    writeFiles(frameworks.dir, {
+      'esm.mjs': frameworkScenario('esm'),
+      'cjs.cjs': frameworkScenario('cjs'),
+      'ts/esm.mts': frameworkScenario('esm'),
+      'ts/cjs.cts': frameworkScenario('cts'),
+      'ts/entries.mts': everyEntry(entries),
+      'ts/entries.cts': everyEntry(entries, 'cts'),
+      // skipLibCheck here only: checking the frameworks' own declarations takes ~22 s (574 files), and
+      // @langchain/core's CJS declarations fail under node16 by themselves (they import an ESM-only
+      // package). The programs are still checked against this package's declarations.
+      'tsconfig.json': tsconfig({ lib: ['es2022'], module: 'node16', moduleResolution: 'node16', types: ['node'], skipLibCheck: true }, [
+        'ts/esm.mts',
+        'ts/cjs.cts',
+        'ts/entries.mts',
+        'ts/entries.cts',
+      ]),
+    });
   });
 
   after(() => {
-    for (const project of [node, browser, bare]) project?.dispose();
+    for (const project of [node, browser, bare, frameworks]) project?.dispose();
   });
 
   it('ESM (import): both drivers, the contract API and the session API', async () => {
@@ -156,7 +185,7 @@ describe('the packed package in fresh consumer projects', { timeout: 240_000, co
     await typeCheck(browser, 'tsconfig.json');
   });
 
-  it(`esbuild bundle of all of ./sqljs for browsers: within ${BUNDLE_BUDGET.raw} B raw / ${BUNDLE_BUDGET.gzip} B gzip, no node: imports`, async () => {
+  it(`esbuild bundle of all of ./sqljs for browsers: within ${BUNDLE_BUDGET.raw} B raw / ${BUNDLE_BUDGET.gzip} B gzip, no node: imports`, async (t) => {
     const result = await build({
       stdin: { contents: `export * from '${PACKAGE}/sqljs';`, resolveDir: browser.dir, loader: 'js' },
       bundle: true,
@@ -180,6 +209,7 @@ describe('the packed package in fresh consumer projects', { timeout: 240_000, co
     assert.deepEqual(Object.values(result.metafile.outputs).flatMap((output) => output.imports), [], 'nothing is left to import at run time');
     assert.doesNotMatch(text, /(?:from|import|require)\s*\(?\s*["']node:/, 'no node: import in the bundle');
     assert.ok(inputs.some((input) => input.includes(`${PACKAGE}/dist/sqljs.js`)), 'bundled from the installed package');
+    t.diagnostic(`./sqljs bundle: ${sizes.raw} B raw, ${sizes.gzip} B gzip (budget ${BUNDLE_BUDGET.raw} / ${BUNDLE_BUDGET.gzip})`);
     assert.ok(sizes.raw <= BUNDLE_BUDGET.raw, `bundle ${sizes.raw} B raw is over the ${BUNDLE_BUDGET.raw} B budget`);
     assert.ok(sizes.gzip <= BUNDLE_BUDGET.gzip, `bundle ${sizes.gzip} B gzip is over the ${BUNDLE_BUDGET.gzip} B budget`);
   });
@@ -243,7 +273,13 @@ describe('the packed package in fresh consumer projects', { timeout: 240_000, co
     assert.equal(cli.code, 0, `the lash-store bin runs without sql.js:\n${cli.output}`);
   });
 
-  it(`the tarball: under ${TARBALL_BUDGET} B, docs and LICENSE in, no tests, sources, maps or examples`, async () => {
+  it('the framework entries with their frameworks installed: type-check (node16, strict), load and open as ESM and CJS', async () => {
+    await typeCheck(frameworks, 'tsconfig.json');
+    const expected = { checkpoint: null, sessionId: 'pack', items: [] };
+    for (const file of ['esm.mjs', 'cjs.cjs', 'ts/esm.mts', 'ts/cjs.cts']) assert.deepEqual(await report(frameworks, file), expected, file);
+  });
+
+  it(`the tarball: under ${TARBALL_BUDGET} B, docs and LICENSE in, no tests, sources, maps or examples`, async (t) => {
     const tarball = packedTarball();
     const size = statSync(tarball).size;
     const listing = await execCommand('tar', ['-tzf', tarball], REPO_ROOT);
@@ -256,6 +292,7 @@ describe('the packed package in fresh consumer projects', { timeout: 240_000, co
       files.filter((path) => /^(src|test|bench|demo|examples|playground)\//.test(path) || path.endsWith('.map') || /^dist\/cli\.(cjs|d\.c?ts)$/.test(path)),
       [],
     );
+    t.diagnostic(`tarball: ${size} B, ${files.length} files (budget ${TARBALL_BUDGET})`);
     assert.ok(size <= TARBALL_BUDGET, `tarball ${size} B is over the ${TARBALL_BUDGET} B budget`);
   });
 });

@@ -26,8 +26,12 @@ const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 };
 
 export const PACKAGE = manifest.name;
-/** `name@range` of each peer dependency, as package.json asks for it. */
-export const PEERS = Object.entries(manifest.peerDependencies).map(([name, range]) => `${name}@${range}`);
+/** `name@range` of a peer dependency, as package.json asks for it. */
+export function peer(name: string): string {
+  const range = manifest.peerDependencies[name];
+  if (range === undefined) throw new Error(`${name} is not a peer dependency`);
+  return `${name}@${range}`;
+}
 /** `name@range` of a devDependency (types a consumer installs beside the package). */
 export function devDependency(name: string): string {
   const range = manifest.devDependencies[name];
@@ -41,6 +45,13 @@ export const SPECIFIERS = Object.keys(manifest.exports)
   .map((subpath) => (subpath === '.' ? PACKAGE : `${PACKAGE}/${subpath.slice(2)}`));
 /** Entries that need Node (their declarations use @types/node): left out of the browser consumer. */
 export const NODE_ONLY = new Set([`${PACKAGE}/node`]);
+/** Entries over a framework (an optional peer): checked in a project that installs it, one line each. */
+export const FRAMEWORK_ENTRIES: Record<string, string> = {
+  [`${PACKAGE}/langgraph`]: '@langchain/langgraph-checkpoint',
+  [`${PACKAGE}/openai-agents`]: '@openai/agents-core',
+};
+/** The entries that need nothing but the package (and sql.js). */
+export const CORE_SPECIFIERS = SPECIFIERS.filter((specifier) => !(specifier in FRAMEWORK_ENTRIES));
 
 /** Imports `names` from `specifier` in the module syntax of `style`. */
 export function importLine(style: ModuleStyle, names: readonly string[], specifier: string): string {
@@ -52,8 +63,10 @@ export function importLine(style: ModuleStyle, names: readonly string[], specifi
 }
 
 /** A TypeScript module importing every entry of `specifiers` (a declaration check: every `.d.ts` is loaded). */
-export function everyEntry(specifiers: readonly string[]): string {
-  return `${specifiers.map((specifier, i) => `import * as entry${i} from '${specifier}';`).join('\n')}\nexport const entries = [${specifiers.map((_, i) => `entry${i}`).join(', ')}];\n`;
+export function everyEntry(specifiers: readonly string[], style: 'esm' | 'cts' = 'esm'): string {
+  const line = (specifier: string, i: number) =>
+    style === 'esm' ? `import * as entry${i} from '${specifier}';` : `const entry${i} = require('${specifier}') as typeof import('${specifier}');`;
+  return `${specifiers.map(line).join('\n')}\nexport const entries = [${specifiers.map((_, i) => `entry${i}`).join(', ')}];\n`;
 }
 
 const CONTRACT_NAMES = ['Store', 'graphDelta', 'newRuntimeSessionState', 'persistedStateWithGraphCommit', 'stampTurnCommit'];
@@ -195,6 +208,35 @@ async function main() {
       report[name] = { name: error.name, code: error.code, message: error.message };
     }
   }
+  return report;
+}
+
+main().then(
+  (report) => console.log(JSON.stringify(report)),
+  (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
+`;
+}
+
+/** The framework entries load and open on node:sqlite (their behaviour is tested in test/adapters). */
+export function frameworkScenario(style: ModuleStyle): string {
+  return `${importLine(style, ['openNodeSqlite'], `${PACKAGE}/node`)}
+${importLine(style, ['LashCheckpointSaver'], `${PACKAGE}/langgraph`)}
+${importLine(style, ['LashAgentSession'], `${PACKAGE}/openai-agents`)}
+
+async function main() {
+  const conn = openNodeSqlite(':memory:');
+  const saver = new LashCheckpointSaver(conn);
+  const session = new LashAgentSession({ connection: conn, sessionId: 'pack' });
+  const report = {
+    checkpoint: (await saver.getTuple({ configurable: { thread_id: 'pack' } })) ?? null,
+    sessionId: await session.getSessionId(),
+    items: await session.getItems(),
+  };
+  conn.close();
   return report;
 }
 
