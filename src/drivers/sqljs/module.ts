@@ -12,7 +12,7 @@
  *   without `{ sqlJs }`, so a missing package is an error that says what to
  *   install, not a failed import of `lash-sqlite-store/sqljs`.
  */
-import type { SqlValue } from '../../advanced.ts';
+import type { SqlValue } from '../../core/driver/types.ts';
 
 /** A prepared statement of a {@link SqlJsDatabase} (sql.js's `Statement`, without the parameter objects). */
 export interface SqlJsStatement {
