@@ -7,9 +7,9 @@
  * The database holds one session; the store closes the connection it
  * opened.
  */
-import { Sessions, type SessionsOptions } from '../../index.ts';
-import { openFailed } from '../../api/errors.ts';
-import { openSqlJs, type SqlJsConnection, type SqlJsOptions } from './connection.ts';
+import { Sessions, type SessionsOptions } from '../api/sessions.ts';
+import { openFailed } from '../api/errors.ts';
+import { openSqlJs, type SqlJsConnection, type SqlJsOptions } from '../drivers/sqljs/connection.ts';
 
 export interface SqlJsSessionsOptions extends Omit<SessionsOptions, 'location' | 'onClose'>, Omit<SqlJsOptions, 'codecs'> {}
 
