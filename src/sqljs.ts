@@ -29,5 +29,5 @@ export { SqlJsSessionStoreFactory } from './drivers/sqljs/session-factory.ts';
 export type { SqlJsSessionStoreFactoryOptions } from './drivers/sqljs/session-factory.ts';
 
 // ---- Session API (area: api): open sessions on sql.js ----
-export { openSqlJsSessions } from './drivers/sqljs/open-sessions.ts';
-export type { SqlJsSessionsOptions } from './drivers/sqljs/open-sessions.ts';
+export { openSqlJsSessions } from './openers/sqljs-sessions.ts';
+export type { SqlJsSessionsOptions } from './openers/sqljs-sessions.ts';

@@ -3,7 +3,7 @@
  * plus the active position when it is not a leaf (after time travel), each
  * with where it leaves the active branch.
  */
-import type { SessionNodeRecord } from '../index.ts';
+import type { SessionNodeRecord } from '../core/contract/session-model.ts';
 import { messagesOf, type Message } from './messages.ts';
 
 export interface Branch {

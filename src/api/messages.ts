@@ -9,16 +9,9 @@
  * parts. Reading turns the nodes back into the same plain records, so what a
  * host writes is what it reads.
  */
-import type {
-  ConversationRecord,
-  JsonValue,
-  MessageRole,
-  Part,
-  PartKind,
-  SessionNodePayload,
-  SessionNodeRecord,
-} from '../index.ts';
-import { InvalidInputError } from '../index.ts';
+import type { JsonValue } from '../core/contract/json.ts';
+import type { ConversationRecord, MessageRole, Part, PartKind, SessionNodePayload, SessionNodeRecord } from '../core/contract/session-model.ts';
+import { InvalidInputError } from '../core/contract/errors.ts';
 
 export type ChatRole = 'user' | 'assistant' | 'system' | 'tool' | 'event';
 

@@ -10,45 +10,19 @@
  * Reads answer from the handle's view (the last load or commit); `reload()`
  * picks up commits made elsewhere.
  */
-import type {
-  Codecs,
-  ModelSpec,
-  PersistedSessionRead,
-  PluginSessionSnapshot,
-  QueuedWorkBatch,
-  QueuedWorkClaim,
-  QueuedWorkClaimBoundary,
-  QueuedWorkPayload,
-  RuntimeCommit,
-  RuntimeCommitResult,
-  RuntimeSessionState,
-  SessionNodeRecord,
-  SessionNodePayload,
-  Store,
-  TokenLedgerEntry,
-  ToolState,
-  DeliveryPolicy,
-  SlotPolicy,
-} from '../index.ts';
-import {
-  InvalidInputError,
-  QUEUED_WORK_CLAIM_TTL_MS,
-  SessionGraph,
-  applyCommitResult,
-  claimCompletion,
-  completingQueueClaims,
-  graphDelta,
-  mergeTokenLedger,
-  newQueuedWorkDraft,
-  persistedStateWithGraphCommit,
-  runtimeSessionStateFromRead,
-  stableJsonSha256Hex,
-  textTurnInput,
-  turnCommitStamp,
-  turnInputPayload,
-  withSourceKey,
-  withTurnCommit,
-} from '../index.ts';
+import type { Codecs } from '../core/codec/codecs.ts';
+import type { QueuedWorkBatch, QueuedWorkClaim, QueuedWorkClaimBoundary, QueuedWorkPayload, DeliveryPolicy, SlotPolicy } from '../core/contract/queue.ts';
+import type { ModelSpec, PluginSessionSnapshot, SessionNodeRecord, SessionNodePayload, TokenLedgerEntry, ToolState } from '../core/contract/session-model.ts';
+import type { PersistedSessionRead, RuntimeCommit, RuntimeCommitResult } from '../core/contract/session-records.ts';
+import type { RuntimeSessionState } from '../core/session/turn-commit.ts';
+import type { Store } from '../core/stores/session-store.ts';
+import { stableJsonSha256Hex } from '../core/codec/canonical-json.ts';
+import { InvalidInputError } from '../core/contract/errors.ts';
+import { QUEUED_WORK_CLAIM_TTL_MS, claimCompletion } from '../core/contract/queue.ts';
+import { SessionGraph } from '../core/contract/session-graph.ts';
+import { newQueuedWorkDraft, textTurnInput, turnInputPayload, withSourceKey } from '../core/queue/drafts.ts';
+import { applyCommitResult, completingQueueClaims, graphDelta, persistedStateWithGraphCommit, runtimeSessionStateFromRead, turnCommitStamp, withTurnCommit } from '../core/session/turn-commit.ts';
+import { mergeTokenLedger } from '../core/session/usage-table.ts';
 import {
   SessionConflictError,
   SessionError,

@@ -11,28 +11,19 @@
  * database of a folder, the components it opened) and calls `onClose`; a
  * connection handed to `Sessions.open` is never closed by it.
  */
-import type {
-  Codecs,
-  HostEventOccurrenceRecord,
-  HostEventOccurrenceRequest,
-  PersistedSessionRead,
-  ProcessEvent,
-  SessionMeta,
-  SessionRelation,
-  SqliteConnection,
-  StoreOptions,
-  TriggerDeliveryReservation,
-} from '../index.ts';
-import {
-  SqliteHostEventStore,
-  SqliteProcessRegistry,
-  Store,
-  graphDelta,
-  newRuntimeSessionState,
-  persistedStateWithGraphCommit,
-  portableCodecs,
-} from '../index.ts';
-import { checkSessionId, initialSessionMeta, unixCreatedAt } from '../advanced.ts';
+import type { Codecs } from '../core/codec/codecs.ts';
+import type { HostEventOccurrenceRecord, HostEventOccurrenceRequest, TriggerDeliveryReservation } from '../core/contract/host-events.ts';
+import type { ProcessEvent } from '../core/contract/process.ts';
+import type { SessionRelation } from '../core/contract/session-model.ts';
+import type { PersistedSessionRead, SessionMeta } from '../core/contract/session-records.ts';
+import type { SqliteConnection } from '../core/driver/types.ts';
+import type { StoreOptions } from '../core/session/options.ts';
+import { portableCodecs } from '../core/codec/codecs.ts';
+import { graphDelta, newRuntimeSessionState, persistedStateWithGraphCommit } from '../core/session/turn-commit.ts';
+import { SqliteHostEventStore } from '../core/stores/host-event-store.ts';
+import { SqliteProcessRegistry } from '../core/stores/process-registry.ts';
+import { Store } from '../core/stores/session-store.ts';
+import { checkSessionId, initialSessionMeta, unixCreatedAt } from '../core/session/factory.ts';
 import { SessionError, messageOf, openFailed, storeErrorKind } from './errors.ts';
 import { messageIndexes } from './messages.ts';
 import { Session, policyOf, wrongSession, type SessionBinding, type SessionConfig } from './session.ts';

@@ -5,8 +5,11 @@
  * without an error — and sees writes of other connections and processes
  * through its poll.
  */
-import type { ProcessEvent, SqliteHostEventStore, SqliteProcessRegistry, TriggerDeliveryReservation } from '../index.ts';
-import { CANCELLED_EVENT, COMPLETED_EVENT, FAILED_EVENT } from '../index.ts';
+import type { TriggerDeliveryReservation } from '../core/contract/host-events.ts';
+import type { ProcessEvent } from '../core/contract/process.ts';
+import type { SqliteHostEventStore } from '../core/stores/host-event-store.ts';
+import type { SqliteProcessRegistry } from '../core/stores/process-registry.ts';
+import { CANCELLED_EVENT, COMPLETED_EVENT, FAILED_EVENT } from '../core/process/model.ts';
 import { Wakeup, aborted, checkPollInterval } from './wait.ts';
 
 export interface StreamOptions {

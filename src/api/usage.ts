@@ -2,8 +2,9 @@
  * Token usage in the session API's camelCase (the names the AI SDKs use),
  * over the contract's `TokenUsage` / `TokenLedgerEntry` (snake_case, stored).
  */
-import type { TokenLedgerEntry, TokenUsage } from '../index.ts';
-import { InvalidInputError, tokenUsageTotal } from '../index.ts';
+import type { TokenLedgerEntry, TokenUsage } from '../core/contract/session-model.ts';
+import { InvalidInputError } from '../core/contract/errors.ts';
+import { tokenUsageTotal } from '../core/contract/session-model.ts';
 
 export interface Usage {
   inputTokens: number;

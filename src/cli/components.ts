@@ -5,16 +5,14 @@
  * A component with neither a version row nor any of its tables is absent —
  * reported as such, never as an error.
  */
-import {
-  EFFECT_SCHEMA,
-  HOST_EVENT_SCHEMA,
-  PROCESS_SCHEMA,
-  SESSION_SCHEMA,
-  SchemaVersionError,
-  type ComponentSchema,
-  type Logger,
-  type SqliteConnection,
-} from '../index.ts';
+import { SchemaVersionError } from '../core/contract/errors.ts';
+import type { SqliteConnection } from '../core/driver/types.ts';
+import { EFFECT_SCHEMA } from '../core/effects/schema.ts';
+import { HOST_EVENT_SCHEMA } from '../core/host-events/schema.ts';
+import type { Logger } from '../core/logger.ts';
+import { PROCESS_SCHEMA } from '../core/process/schema.ts';
+import { SESSION_SCHEMA } from '../core/schema/session.ts';
+import type { ComponentSchema } from '../core/schema/versions.ts';
 import { schemaVersionRows, tableNames } from './read/store-tables.ts';
 
 export type ComponentKey = 'session' | 'process' | 'host_events' | 'effects';

@@ -25,8 +25,8 @@ import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, r
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SqliteBusyError } from '../index.ts';
-import { openNodeSqlite, type NodeSqliteConnection } from '../node.ts';
+import { SqliteBusyError } from '../core/driver/errors.ts';
+import { openNodeSqlite, type NodeSqliteConnection } from '../drivers/node-sqlite/connection.ts';
 import { CliError, EXIT, usageError } from './errors.ts';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';

@@ -5,7 +5,8 @@
  * (docs/cli.md): scripts can tell "the store has problems" from "you called
  * me wrong" from "try again later".
  */
-import { SchemaVersionError, SqliteBusyError, SqliteError, StoreError } from '../index.ts';
+import { SchemaVersionError, StoreError } from '../core/contract/errors.ts';
+import { SqliteBusyError, SqliteError } from '../core/driver/errors.ts';
 
 export const EXIT = Object.freeze({
   /** Done; for `verify`, the database is healthy. */

@@ -8,8 +8,10 @@
  * freed pages to the filesystem; `gc` alone frees pages inside the file for
  * later writes.
  */
-import { Store, type GcReport, type SqliteConnection } from '../index.ts';
-import type { NodeSqliteConnection } from '../node.ts';
+import type { GcReport } from '../core/contract/session-records.ts';
+import type { SqliteConnection } from '../core/driver/types.ts';
+import { Store } from '../core/stores/session-store.ts';
+import type { NodeSqliteConnection } from '../drivers/node-sqlite/connection.ts';
 import { blobKind } from './blob-kind.ts';
 import { CollectingLogger, componentStatuses, type ComponentStatus } from './components.ts';
 import { fileSizes, openReadOnly, openWritable } from './database-file.ts';
@@ -40,10 +42,14 @@ export interface VacuumResult {
   readonly reclaimed_bytes: number;
 }
 
-export async function runGc(path: string, dryRun: boolean, busyTimeoutMs: number): Promise<GcResult> {
+/**
+ * `graceMs`: how long a blob written on its own (`putBlob`) stays protected
+ * while no commit references it; `undefined` keeps the store's default.
+ */
+export async function runGc(path: string, dryRun: boolean, busyTimeoutMs: number, graceMs?: number): Promise<GcResult> {
   const collect = async (conn: SqliteConnection, measureVacuum: boolean): Promise<GcResult> => {
     const logger = new CollectingLogger();
-    const store = await openSessionStore(conn, path, logger);
+    const store = await openSessionStore(conn, path, logger, graceMs);
     try {
       const before = blobInventory(conn);
       const report = await store.gcUnreachable();
@@ -125,9 +131,14 @@ async function withWritable<T>(path: string, busyTimeoutMs: number, body: (conn:
 }
 
 /** The session store of a file that holds one; refuses a file without (opening would create the tables). */
-export async function openSessionStore(conn: SqliteConnection, path: string, logger: CollectingLogger): Promise<Store> {
+export async function openSessionStore(
+  conn: SqliteConnection,
+  path: string,
+  logger: CollectingLogger,
+  blobGraceMs?: number,
+): Promise<Store> {
   requireSession(componentStatuses(conn).session, path);
-  return Store.open(conn, { logger });
+  return Store.open(conn, blobGraceMs === undefined ? { logger } : { logger, gcPolicy: { autoRunEveryCommits: null, blobGraceMs } });
 }
 
 function requireSession(status: ComponentStatus, path: string): void {

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openNodeSqlite, type NodeSqliteConnection } from '../node.ts';
+import { openNodeSqlite, type NodeSqliteConnection } from '../drivers/node-sqlite/connection.ts';
 import { openReadOnly } from './database-file.ts';
 
 export async function withScratchCopy<T>(path: string, body: (conn: NodeSqliteConnection) => Promise<T>): Promise<T> {

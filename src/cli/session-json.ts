@@ -10,15 +10,10 @@
  * snapshot values and blob contents), and read back there only, so a node
  * body that happens to hold such an object is left alone.
  */
-import type {
-  BlobArtifactDescriptor,
-  HydratedSessionCheckpoint,
-  ModuleArtifact,
-  SessionGraphData,
-  SessionHead,
-  SessionMeta,
-  TokenLedgerEntry,
-} from '../index.ts';
+import type { ModuleArtifact } from '../core/artifacts/lashlang.ts';
+import type { BlobArtifactDescriptor } from '../core/blobs/descriptor.ts';
+import type { SessionGraphData, TokenLedgerEntry } from '../core/contract/session-model.ts';
+import type { HydratedSessionCheckpoint, SessionHead, SessionMeta } from '../core/contract/session-records.ts';
 import { usageError } from './errors.ts';
 
 export const SESSION_EXPORT_FORMAT = 'lash-store.session';

@@ -7,9 +7,10 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { Store, type SqliteConnection } from '../index.ts';
-import { lookupBlob } from '../advanced.ts';
-import { openNodeSqlite } from '../node.ts';
+import type { SqliteConnection } from '../core/driver/types.ts';
+import { Store } from '../core/stores/session-store.ts';
+import { lookupBlob } from '../core/blobs/blob-table.ts';
+import { openNodeSqlite } from '../drivers/node-sqlite/connection.ts';
 import { CollectingLogger, COMPONENT_KEYS, componentStatuses } from './components.ts';
 import { checkDatabaseFile, isSqliteFile, openReadOnly } from './database-file.ts';
 import { CliError, EXIT, usageError } from './errors.ts';

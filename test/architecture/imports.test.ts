@@ -12,6 +12,12 @@
  * - `src/core` never imports `node:` modules, an engine package (`sql.js`,
  *   `node:sqlite`), a driver or an entry module; the drivers never import an
  *   entry module either.
+ * - Outside the core, the package is layered too: the drivers and the
+ *   session API (`src/api/`) sit on the core; the openers (`src/openers/`,
+ *   a driver plus the session API) and the framework adapters
+ *   (`src/adapters/`) on those; the CLI (`src/cli/`) on everything; the entry
+ *   modules (`src/*.ts`) on top. Nothing imports an entry module but another
+ *   entry, and the session API and the adapters are isomorphic like the core.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,7 +30,12 @@ const CORE = join(SRC, 'core');
 
 const FOUNDATION = new Set(['codec', 'driver', 'schema', 'shape', 'validation', 'tokens', 'logger']);
 const ENGINES = new Set(['session', 'queue', 'process', 'effects', 'host-events', 'blobs', 'artifacts', 'attachments']);
-const ENTRIES = new Set(['index.ts', 'advanced.ts', 'node.ts', 'sqljs.ts']);
+const ENTRIES = new Set(
+  readdirSync(join(import.meta.dirname, '..', '..', 'src')).filter((name) => name.endsWith('.ts')),
+);
+/** The outer layers, by rank: a module may import only from a lower rank (or its own folder). */
+const OUTER: Record<string, number> = { core: 0, drivers: 1, api: 1, openers: 2, adapters: 2, cli: 3 };
+const ISOMORPHIC = new Set(['core', 'api', 'adapters']);
 
 interface Import {
   readonly from: string;
@@ -115,6 +126,37 @@ it('src/core is isomorphic: no node: modules, engine packages, drivers or entry 
 it('the core and the drivers never import an entry module (entries sit on top)', () => {
   const below = (file: string) => layerOf(file) !== null || relative(SRC, file).startsWith('drivers');
   const bad = all.filter((i) => i.target !== null && ENTRIES.has(relative(SRC, i.target)) && below(i.from));
+  assert.deepEqual(bad.map(show), []);
+});
+
+/** `core`, `drivers`, `api`, `openers`, `adapters`, `cli`, `entry`, or `null` outside `src/`. */
+function outerLayerOf(file: string): string | null {
+  const rel = relative(SRC, file);
+  if (rel.startsWith('..')) return null;
+  const first = rel.split('/')[0]!;
+  if (first.endsWith('.ts')) return 'entry';
+  if (!(first in OUTER)) throw new Error(`src/${first} belongs to no layer: add it to docs/architecture.md and this test`);
+  return first;
+}
+
+it('outside the core, no import runs up the layers (core → drivers, api → openers, adapters → cli → entries)', () => {
+  const bad = all.filter((i) => {
+    if (i.target === null) return false;
+    const from = outerLayerOf(i.from)!;
+    const to = outerLayerOf(i.target);
+    if (to === null || from === to || from === 'entry') return false;
+    return to === 'entry' || OUTER[to]! >= OUTER[from]!;
+  });
+  assert.deepEqual(bad.map(show), []);
+});
+
+it('the session API and the framework adapters are isomorphic: no node: modules, engine packages or drivers', () => {
+  const bad = all.filter((i) => {
+    const layer = outerLayerOf(i.from);
+    if (layer === null || layer === 'core' || !ISOMORPHIC.has(layer)) return false;
+    if (i.spec.startsWith('node:') || i.spec === 'sql.js') return true;
+    return i.target !== null && outerLayerOf(i.target) === 'drivers';
+  });
   assert.deepEqual(bad.map(show), []);
 });
 

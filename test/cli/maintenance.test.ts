@@ -14,7 +14,10 @@ describe('lash-store gc', () => {
   it('--dry-run reports the unreachable blobs and their bytes, and changes nothing', async () => {
     const { path, facts } = await richStore();
     const before = snapshot(path);
-    const dry = await runCli(['gc', path, '--dry-run', '--json']);
+    // By default a blob written on its own stays protected for the grace period (an hour).
+    const guarded = JSON.parse((await runCli(['gc', path, '--dry-run', '--json'])).stdout);
+    assert.deepEqual(guarded.deleted.map((b: { hash: string }) => b.hash), [facts.staleCheckpointRef]);
+    const dry = await runCli(['gc', path, '--dry-run', '--grace', '0', '--json']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.deepEqual(snapshot(path), before);
     const plan = JSON.parse(dry.stdout);
@@ -29,7 +32,7 @@ describe('lash-store gc', () => {
     assert.ok(plan.deleted_bytes > 0);
     assert.ok(plan.file_bytes_after_vacuum > 0 && plan.file_bytes_after_vacuum <= before.main!.size!);
 
-    const real = await runCli(['gc', path, '--json']);
+    const real = await runCli(['gc', path, '--grace', '0', '--json']);
     assert.equal(real.code, 0, real.stderr);
     const done = JSON.parse(real.stdout);
     assert.deepEqual(done.report, plan.report);
@@ -57,7 +60,7 @@ describe('lash-store vacuum', () => {
     const { path, facts } = await richStore();
     // Free pages to give back: a large blob written and collected.
     const conn = openNodeSqlite(path);
-    const store = await Store.open(conn);
+    const store = await Store.open(conn, { gcPolicy: { autoRunEveryCommits: null, blobGraceMs: 0 } });
     await store.putBlob(new Uint8Array(512 * 1024).fill(7));
     await store.gcUnreachable();
     store.close();

@@ -142,7 +142,11 @@ function jsonEqual(a: unknown, b: unknown): boolean {
 function dumpAll(conn: SqliteConnection): string {
   const tables = conn.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
   return JSON.stringify(
-    tables.map(({ name }) => [name, conn.all(`SELECT * FROM "${name}" ORDER BY rowid`)]),
+    // ORDER BY every column: WITHOUT ROWID tables (blob_chunks) have no rowid to sort by.
+    tables.map(({ name }) => {
+      const columns = conn.all<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, [name]).map((c) => `"${c.name}"`);
+      return [name, conn.all(`SELECT * FROM "${name}" ORDER BY ${columns.join(', ')}`)];
+    }),
     (_key, value) => (value instanceof Uint8Array ? Array.from(value) : value),
   );
 }

@@ -39,5 +39,21 @@ export function spyConnection(conn: SqliteConnection): SpyConnection {
     },
     close: () => conn.close(),
   };
+  // Forward the optional hooks, so a spied connection behaves as the one it wraps (a persistence
+  // target, an engine that refuses BEGIN). A transaction through the engine's hook is recorded as
+  // the statements that would have opened and ended it.
+  if (conn.afterCommit) spy.afterCommit = () => conn.afterCommit!();
+  if (conn.whenDurable) spy.whenDurable = () => conn.whenDurable!();
+  if (conn.transaction) {
+    spy.transaction = (kind, body) => {
+      const opening = kind === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN';
+      spy.before?.(opening);
+      spy.statements.push(opening);
+      const result = conn.transaction!(kind, body);
+      // The SQL path ends a read transaction by ROLLBACK (it changed nothing).
+      spy.statements.push(kind === 'write' ? 'COMMIT' : 'ROLLBACK');
+      return result;
+    };
+  }
   return spy;
 }

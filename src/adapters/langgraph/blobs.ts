@@ -6,15 +6,11 @@
  * under the SHA-256 of those logical bytes; the first write of a hash wins
  * and every read is checked against it (spec decisions 2 and 18).
  */
-import {
-  encodeEnvelope,
-  envelopeContent,
-  parseEnvelope,
-  type BlobArtifactDescriptor,
-  type BuiltinBlobProfile,
-  type Codecs,
-  type SqliteConnection,
-} from '../../advanced.ts';
+import type { BlobArtifactDescriptor } from '../../core/blobs/descriptor.ts';
+import { encodeEnvelope, envelopeContent, parseEnvelope } from '../../core/blobs/envelope.ts';
+import type { BuiltinBlobProfile } from '../../core/blobs/profile.ts';
+import type { Codecs } from '../../core/codec/codecs.ts';
+import type { SqliteConnection } from '../../core/driver/types.ts';
 import { hashToBytes } from './entries.ts';
 
 /** Serde bytes: worth compressing once they pass the profile's threshold. */

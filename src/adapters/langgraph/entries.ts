@@ -25,7 +25,8 @@
  * - node of level 0: `[entry…]` (FANOUT elements); level k > 0: `[hash…]`
  *   (FANOUT nodes of level k − 1)
  */
-import { decodeMsgpack, encodeMsgpack, toHex } from '../../advanced.ts';
+import { toHex } from '../../core/codec/hex.ts';
+import { decodeMsgpack, encodeMsgpack } from '../../core/codec/msgpack.ts';
 
 /** Serde bytes up to this length are stored inline in the entry. */
 export const INLINE_MAX_BYTES = 64;

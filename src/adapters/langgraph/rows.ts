@@ -3,7 +3,7 @@
  * (`blobs.ts`). Rows are returned raw; `saver.ts` turns them into tuples.
  * Rows name their thread by its key (`langgraph_threads`).
  */
-import type { SqliteConnection, SqlParam } from '../../advanced.ts';
+import type { SqliteConnection, SqlParam } from '../../core/driver/types.ts';
 import type { ChannelVersion } from './entries.ts';
 
 export interface CheckpointRow {

@@ -30,22 +30,14 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
 import type { RunnableConfig } from '@langchain/core/runnables';
-import {
-  InvalidInputError,
-  StoreError,
-  ensureComponentSchema,
-  identifierProblem,
-  isBlobProfile,
-  portableCodecs,
-  readTransaction,
-  rollback,
-  silentLogger,
-  writeTransaction,
-  type BuiltinBlobProfile,
-  type Codecs,
-  type Logger,
-  type SqliteConnection,
-} from '../../advanced.ts';
+import { isBlobProfile, type BuiltinBlobProfile } from '../../core/blobs/profile.ts';
+import { portableCodecs, type Codecs } from '../../core/codec/codecs.ts';
+import { InvalidInputError, StoreError } from '../../core/contract/errors.ts';
+import { readTransaction, rollback, writeTransaction } from '../../core/driver/transaction.ts';
+import type { SqliteConnection } from '../../core/driver/types.ts';
+import { silentLogger, type Logger } from '../../core/logger.ts';
+import { ensureComponentSchema } from '../../core/schema/versions.ts';
+import { identifierProblem } from '../../core/validation.ts';
 import { blobExists, insertBlob, storedForm } from './blobs.ts';
 import { SaverCaches, memoKey } from './caches.ts';
 import {

@@ -26,7 +26,7 @@
  * - `langgraph_meta`: the deletion epoch, bumped by every `deleteThread`, so
  *   a saver knows when the blobs its caches point to may be gone.
  */
-import type { ComponentSchema } from '../../advanced.ts';
+import type { ComponentSchema } from '../../core/schema/versions.ts';
 
 export const LANGGRAPH_SCHEMA_VERSION = 1;
 

@@ -7,7 +7,10 @@
  * checkpoint: a `StoreError` (kind `Backend`), logged, never data.
  */
 import type { SerializerProtocol } from '@langchain/langgraph-checkpoint';
-import { StoreError, type Codecs, type Logger, type SqliteConnection } from '../../advanced.ts';
+import type { Codecs } from '../../core/codec/codecs.ts';
+import { StoreError } from '../../core/contract/errors.ts';
+import type { SqliteConnection } from '../../core/driver/types.ts';
+import type { Logger } from '../../core/logger.ts';
 import { readBlob } from './blobs.ts';
 import type { SaverCaches } from './caches.ts';
 import { FANOUT, decodeDescriptor, decodeIndex, decodeNode, entryKey, type ArrayBlock, type ValueEntry } from './entries.ts';

@@ -8,7 +8,7 @@
  * transaction did not write.
  */
 import type { SerializerProtocol } from '@langchain/langgraph-checkpoint';
-import type { Codecs } from '../../advanced.ts';
+import type { Codecs } from '../../core/codec/codecs.ts';
 import type { PendingBlob } from './blobs.ts';
 import { fingerprintOf, isRememberable, type ArrayMemo, type Fingerprint, type SaverCaches } from './caches.ts';
 import {

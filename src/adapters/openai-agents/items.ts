@@ -10,7 +10,9 @@
  * SDK handed it over, rides in the first part's `response_meta`
  * (`{ openai_agents_item: item }`), and `getItems` returns that.
  */
-import { jsonValueProblem, type ConversationRecord, type MessageRole, type Part, type PartKind, type SessionNodeRecord, type JsonValue } from '../../advanced.ts';
+import type { JsonValue } from '../../core/contract/json.ts';
+import type { ConversationRecord, MessageRole, Part, PartKind, SessionNodeRecord } from '../../core/contract/session-model.ts';
+import { jsonValueProblem } from '../../core/validation.ts';
 
 /** An SDK item: a JSON object with `type` and/or `role` (`AgentInputItem`). */
 export type AgentItem = { readonly [key: string]: unknown };

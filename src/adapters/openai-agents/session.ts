@@ -15,20 +15,14 @@
  * database per session).
  */
 import type { AgentInputItem, Session } from '@openai/agents-core';
-import {
-  InvalidInputError,
-  Store,
-  StoreError,
-  graphDelta,
-  identifierProblem,
-  type GraphCommitDelta,
-  type HydratedSessionCheckpoint,
-  type PersistedSessionConfig,
-  type SessionHeadMeta,
-  type SessionNodeRecord,
-  type SqliteConnection,
-  type StoreOptions,
-} from '../../advanced.ts';
+import { InvalidInputError, StoreError } from '../../core/contract/errors.ts';
+import type { PersistedSessionConfig, SessionNodeRecord } from '../../core/contract/session-model.ts';
+import type { GraphCommitDelta, HydratedSessionCheckpoint, SessionHeadMeta } from '../../core/contract/session-records.ts';
+import type { SqliteConnection } from '../../core/driver/types.ts';
+import type { StoreOptions } from '../../core/session/options.ts';
+import { graphDelta } from '../../core/session/turn-commit.ts';
+import { Store } from '../../core/stores/session-store.ts';
+import { identifierProblem } from '../../core/validation.ts';
 import { checkedItem, itemNode, itemOf } from './items.ts';
 
 export interface LashAgentSessionOptions {

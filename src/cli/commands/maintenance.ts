@@ -15,6 +15,15 @@ const WRITE_OPTIONS: Record<string, OptionSpec> = {
   },
 };
 
+const GC_OPTIONS: Record<string, OptionSpec> = {
+  ...WRITE_OPTIONS,
+  grace: {
+    type: 'string',
+    value: '<ms>',
+    help: "keep blobs written on their own (putBlob) that no commit references yet for this long (default: the store's, one hour)",
+  },
+};
+
 export const gcCommand: Command = {
   name: 'gc',
   summary: 'delete blobs no live root reaches (old checkpoints, raw blobs)',
@@ -24,12 +33,15 @@ export const gcCommand: Command = {
     "names, the agent frames' execution states and the lashlang artifacts, and deletes every other",
     'blob. Aborts without deleting anything when a live root cannot be decoded. The freed pages are',
     'reused by later writes; run `lash-store vacuum` to return them to the filesystem.',
+    'A blob a host wrote on its own (putBlob) is kept for a grace period (--grace) until a commit',
+    'references it, so a collection between the write and its commit cannot lose it.',
     'With --dry-run the collection runs on a private copy and the file is only read.',
   ].join('\n'),
-  options: WRITE_OPTIONS,
+  options: GC_OPTIONS,
   positionals: { min: 1, max: 1 },
   async run({ positionals, values, out }) {
-    const result = await runGc(positionals[0]!, values['dry-run'] === true, integerOption(values, 'busy-timeout', DEFAULT_BUSY_TIMEOUT_MS));
+    const grace = values.grace === undefined ? undefined : integerOption(values, 'grace', 0);
+    const result = await runGc(positionals[0]!, values['dry-run'] === true, integerOption(values, 'busy-timeout', DEFAULT_BUSY_TIMEOUT_MS), grace);
     if (values.json) {
       out.json(result);
       return EXIT.ok;

@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Store } from '../../index.ts';
+import { Store } from '../../core/stores/session-store.ts';
 import { CollectingLogger, componentStatuses, COMPONENT_KEYS } from '../components.ts';
 import { isSqliteFile, openReadOnly } from '../database-file.ts';
 import { formatTime, table, type Output } from '../output.ts';

@@ -4,17 +4,13 @@
  * Each component is read only when the file holds it at the supported
  * version; absent and unsupported components appear with their status.
  */
-import {
-  SessionGraph,
-  SqliteProcessRegistry,
-  Store,
-  mergeTokenLedger,
-  type SessionHeadMeta,
-  type SessionMeta,
-  type SqliteConnection,
-  type TokenLedgerEntry,
-  type TokenUsage,
-} from '../../index.ts';
+import { SessionGraph } from '../../core/contract/session-graph.ts';
+import type { TokenLedgerEntry, TokenUsage } from '../../core/contract/session-model.ts';
+import type { SessionHeadMeta, SessionMeta } from '../../core/contract/session-records.ts';
+import type { SqliteConnection } from '../../core/driver/types.ts';
+import { mergeTokenLedger } from '../../core/session/usage-table.ts';
+import { SqliteProcessRegistry } from '../../core/stores/process-registry.ts';
+import { Store } from '../../core/stores/session-store.ts';
 import { blobKind } from '../blob-kind.ts';
 import { CollectingLogger, componentStatuses, type ComponentStatuses } from '../components.ts';
 import { fileSizes, openReadOnly, type FileSizes, type ReadOnlyMode } from '../database-file.ts';

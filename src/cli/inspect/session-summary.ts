@@ -3,7 +3,7 @@
  * and the branches that leave the active path. Reads only records the Store
  * returned; nothing here touches the database.
  */
-import type { SessionNodeRecord } from '../../index.ts';
+import type { SessionNodeRecord } from '../../core/contract/session-model.ts';
 
 export interface MessageSummary {
   readonly node_id: string;

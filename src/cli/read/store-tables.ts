@@ -7,7 +7,7 @@
  * claim columns, tombstoned rows, undecoded JSON — all plain SELECTs, safe
  * on a read-only connection.
  */
-import type { SqlParam, SqliteConnection } from '../../index.ts';
+import type { SqlParam, SqliteConnection } from '../../core/driver/types.ts';
 
 // ---- the file ----------------------------------------------------------------
 

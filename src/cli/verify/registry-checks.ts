@@ -5,14 +5,9 @@
  * (Events, wake acks, leases and deliveries pointing at missing parents are
  * found by `PRAGMA foreign_key_check` in `verify.ts`.)
  */
-import type { SqliteConnection } from '../../index.ts';
-import {
-  decodeOccurrenceRecord,
-  decodeProcessEvent,
-  decodeProcessHandleDescriptor,
-  decodeProcessRecord,
-  decodeSubscriptionRecord,
-} from '../../advanced.ts';
+import type { SqliteConnection } from '../../core/driver/types.ts';
+import { decodeOccurrenceRecord, decodeSubscriptionRecord } from '../../core/host-events/records.ts';
+import { decodeEvent as decodeProcessEvent, decodeDescriptor as decodeProcessHandleDescriptor, decodeRecord as decodeProcessRecord } from '../../core/process/decode.ts';
 import * as read from '../read/store-tables.ts';
 import { parseJsonColumn, type Findings } from './findings.ts';
 

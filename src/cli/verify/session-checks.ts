@@ -5,29 +5,16 @@
  * decodes, every row of every session table decodes with the core's own
  * decoders, and queued work belongs to the session the file holds.
  */
-import {
-  Store,
-  moduleArtifactFromStoreBytes,
-  portableCodecs,
-  type SessionHeadMeta,
-  type SqliteConnection,
-} from '../../index.ts';
-import {
-  decodeCommitResult,
-  decodeMergeKey,
-  decodeMsgpack,
-  decodeNode,
-  decodePayload,
-  decodePluginSnapshot,
-  decodeRelation,
-  decodeSessionCheckpoint,
-  decodeToolState,
-  expectBytes,
-  lookupBlob,
-  parseDeliveryPolicy,
-  parseSlotPolicy,
-  type BlobIo,
-} from '../../advanced.ts';
+import { moduleArtifactFromStoreBytes } from '../../core/artifacts/lashlang.ts';
+import { portableCodecs } from '../../core/codec/codecs.ts';
+import type { SessionHeadMeta } from '../../core/contract/session-records.ts';
+import type { SqliteConnection } from '../../core/driver/types.ts';
+import { Store } from '../../core/stores/session-store.ts';
+import { lookupBlob, type BlobIo } from '../../core/blobs/blob-table.ts';
+import { decodeMsgpack } from '../../core/codec/msgpack.ts';
+import { decodeMergeKey, decodePayload, parseDeliveryPolicy, parseSlotPolicy } from '../../core/queue/codec.ts';
+import { decodeCommitResult, decodeNode, decodePluginSnapshot, decodeRelation, decodeSessionCheckpoint, decodeToolState } from '../../core/session/codecs.ts';
+import { expectBytes } from '../../core/shape.ts';
 import { CollectingLogger } from '../components.ts';
 import type { Output } from '../output.ts';
 import * as read from '../read/store-tables.ts';

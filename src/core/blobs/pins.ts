@@ -22,8 +22,13 @@ export function pinBlob(conn: SqliteConnection, ref: string, now: number): void 
   conn.run(PIN, [ref, now]);
 }
 
-/** Refs whose pin is younger than the grace period at `now`. */
+/**
+ * Refs whose pin is younger than the grace period at `now`. A pin written
+ * "in the future" (another host's clock ahead of this one) counts as young;
+ * a grace period of 0 turns the protection off altogether.
+ */
 export function livePins(conn: SqliteConnection, now: number, graceMs: number): Set<string> {
+  if (graceMs === 0) return new Set();
   return new Set(conn.all<{ hash: string }>(SELECT_LIVE_PINS, [now - graceMs]).map((row) => row.hash));
 }
 

@@ -8,7 +8,7 @@
  * codecs there. Same formats either way: SHA-256 hex and standard zlib
  * streams, so a database written with one set reads with the other.
  */
-import type { Codecs } from '../../index.ts';
+import type { Codecs } from '../../core/codec/codecs.ts';
 
 interface NodeCrypto {
   createHash(algorithm: 'sha256'): { update(data: Uint8Array | string): { digest(encoding: 'hex'): string } };

@@ -18,7 +18,7 @@
  *   tells the blob table to chunk larger blobs.
  * - A statement binds at most 100 parameters; the components never bind more.
  */
-import type { Codecs } from '../../index.ts';
+import type { Codecs } from '../../core/codec/codecs.ts';
 import { SqliteError, SqliteValueError, TransactionError } from '../../core/driver/errors.ts';
 import { checkParams, checkReadNumber } from '../../core/driver/values.ts';
 import type { ConnectionInfo, RunResult, SqliteConnection, SqlParam, SqlRow, SqlValue } from '../../core/driver/types.ts';

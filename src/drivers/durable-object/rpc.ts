@@ -17,21 +17,9 @@
  * try { await session.commit(c); } catch (e) { if (e instanceof StoreError) e.detail.kind; }
  * ```
  */
-import {
-  ArtifactStoreError,
-  AttachmentStoreError,
-  InvalidInputError,
-  PluginError,
-  RuntimeEffectControllerError,
-  RuntimeError,
-  SchemaVersionError,
-  SqliteBusyError,
-  SqliteError,
-  SqliteReadOnlyError,
-  SqliteValueError,
-  StoreError,
-  TransactionError,
-} from '../../index.ts';
+import { AttachmentStoreError } from '../../core/attachments/store.ts';
+import { ArtifactStoreError, InvalidInputError, PluginError, RuntimeEffectControllerError, RuntimeError, SchemaVersionError, StoreError } from '../../core/contract/errors.ts';
+import { SqliteBusyError, SqliteError, SqliteReadOnlyError, SqliteValueError, TransactionError } from '../../core/driver/errors.ts';
 
 /** An error as plain data: what crosses RPC (structured clone) intact. */
 export interface RpcErrorEnvelope {

@@ -13,7 +13,7 @@
  */
 import { closeSync, constants, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SqliteBusyError } from '../../index.ts';
+import { SqliteBusyError } from '../../core/driver/errors.ts';
 import type { SqlJsPersistence } from '../sqljs/persistence.ts';
 import { SlottedLogTarget, type SlotFileName, type SlotFiles } from '../sqljs/slotted-log.ts';
 

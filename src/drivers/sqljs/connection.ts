@@ -17,22 +17,10 @@
  * sql.js has no file locking and no second process: multi-process use needs
  * the node:sqlite driver.
  */
-import {
-  SqliteError,
-  SqliteValueError,
-  TransactionError,
-  checkParams,
-  checkReadNumber,
-  sqliteErrorFor,
-  type Codecs,
-  type ConnectionInfo,
-  type DurabilityTier,
-  type RunResult,
-  type SqliteConnection,
-  type SqlParam,
-  type SqlRow,
-  type SqlValue,
-} from '../../advanced.ts';
+import type { Codecs } from '../../core/codec/codecs.ts';
+import { SqliteError, SqliteValueError, TransactionError, sqliteErrorFor } from '../../core/driver/errors.ts';
+import type { ConnectionInfo, DurabilityTier, RunResult, SqliteConnection, SqlParam, SqlRow, SqlValue } from '../../core/driver/types.ts';
+import { checkParams, checkReadNumber } from '../../core/driver/values.ts';
 import { Journal, type JournalHost } from './journal.ts';
 import { importSqlJs, type SqlJsDatabase, type SqlJsModule, type SqlJsStatement } from './module.ts';
 import type { SqlJsPersistence, SqlJsRecoveryReport, SqlJsStorageReport } from './persistence.ts';

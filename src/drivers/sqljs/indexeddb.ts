@@ -12,7 +12,7 @@
  * flushes to disk before `complete`), so an acknowledged commit survives a
  * browser or OS crash, not only a tab crash.
  */
-import { SqliteError } from '../../index.ts';
+import { SqliteError } from '../../core/driver/errors.ts';
 import { browser, type IdbDatabaseLike, type IdbTransactionLike, type RequestLike } from './browser-globals.ts';
 import type { PersistedDatabase, PersistenceSize, RedoRecord, SqlJsPersistence } from './persistence.ts';
 import { holdTargetLock, underTargetLock, type BrowserPersistenceOptions } from './web-lock.ts';

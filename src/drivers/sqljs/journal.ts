@@ -22,7 +22,8 @@
  *   bounded whatever the database size), on `flush()`, after VACUUM, and
  *   after every commit for an `'image'` target.
  */
-import { SqliteError, type SqlParam } from '../../index.ts';
+import { SqliteError } from '../../core/driver/errors.ts';
+import type { SqlParam } from '../../core/driver/types.ts';
 import type { RedoRecord, SqlJsPersistence } from './persistence.ts';
 import { encodeTransactionRecord, type RecordedStatement } from './redo-record.ts';
 

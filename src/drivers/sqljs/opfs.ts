@@ -19,7 +19,7 @@
  * A sync access handle is exclusive, and a handle closed by a page that is
  * going away may linger for a moment, so opening retries for a few seconds.
  */
-import { SqliteError, SqliteValueError } from '../../index.ts';
+import { SqliteError, SqliteValueError } from '../../core/driver/errors.ts';
 import { browser, type DirectoryHandleLike, type FileHandleLike, type SyncAccessHandleLike, type WorkerLike } from './browser-globals.ts';
 import type { SqlJsPersistence } from './persistence.ts';
 import { SlottedLogTarget, type SlotFileName, type SlotFiles } from './slotted-log.ts';

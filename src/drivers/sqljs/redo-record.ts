@@ -9,7 +9,8 @@
  * Reads are not recorded. A statement that failed is not recorded either: it
  * changed nothing, and the transaction went on without it.
  */
-import { TransactionError, type SqlParam } from '../../index.ts';
+import { TransactionError } from '../../core/driver/errors.ts';
+import type { SqlParam } from '../../core/driver/types.ts';
 
 /** One recorded statement: SQL text and its parameters (`null` for `exec`). */
 export type RecordedStatement = readonly [sql: string, params: readonly SqlParam[] | null];

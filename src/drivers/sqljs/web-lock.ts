@@ -10,7 +10,7 @@
  * `ifLocked: 'wait'` it waits until the holder lets go (an `AbortSignal`
  * ends the wait). Either way it never writes beside the first.
  */
-import { SqliteBusyError, SqliteError, SqliteValueError } from '../../index.ts';
+import { SqliteBusyError, SqliteError, SqliteValueError } from '../../core/driver/errors.ts';
 import { browser } from './browser-globals.ts';
 
 /** Options shared by `opfsPersistence` and `indexedDbPersistence`. */

@@ -116,7 +116,8 @@ export const writeFileSync = (): never => notApplicable('the file system');
 export const mkdirSync = (): never => notApplicable('the file system');
 export const mkdtempSync = (): never => notApplicable('the file system');
 export const rmSync = (): never => notApplicable('the file system');
-export default { readFileSync, existsSync, writeFileSync, mkdirSync, mkdtempSync, rmSync };
+export const readdirSync = (): never => notApplicable('the file system');
+export default { readFileSync, existsSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, readdirSync };
 `;
 }
 

@@ -14,10 +14,11 @@
  */
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Sessions, type SessionDatabaseOpener, type SessionsOptions, type SqliteConnection } from '../../index.ts';
-import { SessionError, openFailed } from '../../api/errors.ts';
-import { openNodeSqlite, type NodeSqliteOptions } from './connection.ts';
-import { SqliteSessionStoreFactory } from './session-factory.ts';
+import { Sessions, type SessionDatabaseOpener, type SessionsOptions } from '../api/sessions.ts';
+import type { SqliteConnection } from '../core/driver/types.ts';
+import { SessionError, openFailed } from '../api/errors.ts';
+import { openNodeSqlite, type NodeSqliteOptions } from '../drivers/node-sqlite/connection.ts';
+import { SqliteSessionStoreFactory } from '../drivers/node-sqlite/session-factory.ts';
 
 export interface NodeSessionsOptions extends Omit<SessionsOptions, 'location' | 'onClose'> {
   /** `NORMAL` (default) or `FULL` (every commit survives power loss too); see `openNodeSqlite`. */

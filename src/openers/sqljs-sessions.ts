@@ -7,10 +7,10 @@
  * The database holds one session; the store closes the connection it
  * opened.
  */
-import { Sessions, type SessionsOptions } from '../../index.ts';
-import { openFailed } from '../../api/errors.ts';
-import { openSqlJs, type SqlJsConnection, type SqlJsOptions } from './connection.ts';
-import { isSqlJsMissingError } from './module.ts';
+import { Sessions, type SessionsOptions } from '../api/sessions.ts';
+import { openFailed } from '../api/errors.ts';
+import { openSqlJs, type SqlJsConnection, type SqlJsOptions } from '../drivers/sqljs/connection.ts';
+import { isSqlJsMissingError } from '../drivers/sqljs/module.ts';
 
 export interface SqlJsSessionsOptions extends Omit<SessionsOptions, 'location' | 'onClose'>, Omit<SqlJsOptions, 'codecs'> {}
 
