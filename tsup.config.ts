@@ -13,9 +13,25 @@ export default defineConfig({
     cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: {
+    // `Session` and `Sessions` are `AsyncDisposable` (`await using`): the
+    // declarations bring that lib, as @types/node does, so a project whose
+    // `lib` lacks it (a browser app on ES2022 + DOM) still type-checks them.
+    // (A `/// <reference lib>` in the sources is dropped by the dts bundler.)
+    banner: '/// <reference lib="esnext.disposable" />',
+  },
   clean: true,
-  sourcemap: true,
+  // No source maps: the output is unminified, readable ES2023 with the
+  // sources' names, so a stack trace already points at readable code; maps
+  // without embedded sources would point at `src/` files the package does not
+  // ship, and cost more than the code itself (CHANGELOG, "Packaging").
+  sourcemap: false,
+  esbuildOptions(options, { format }) {
+    // The CJS build loads the optional sql.js peer with `require()`, as it
+    // did when sql.js was a static import: a dynamic `import()` in CJS code
+    // fails in test runners that load CJS without ESM support (Jest).
+    if (format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+  },
   target: 'es2023',
   platform: 'neutral',
   // tsup would otherwise rewrite `node:sqlite` to `sqlite`, which does not exist.

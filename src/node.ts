@@ -16,3 +16,6 @@ export type { SqliteSessionStoreFactoryOptions } from './drivers/node-sqlite/ses
 // ---- Session API (area: api): open sessions on a file, in memory, or one file per session ----
 export { openSessions, SHARED_DATABASE_FILE } from './openers/node-sessions.ts';
 export type { NodeSessionsOptions } from './openers/node-sessions.ts';
+
+// ---- Node 22's node:sqlite ExperimentalWarning, filtered on request (area: package; docs/node-sqlite-warning.md) ----
+export { silenceSqliteExperimentalWarning } from './drivers/node-sqlite/experimental-warning.ts';

@@ -4,6 +4,8 @@
  */
 export { deleteSqlJsDatabase, hasSqlJsDatabase, openSqlJs } from './drivers/sqljs/connection.ts';
 export type { SqlJsConnection, SqlJsOptions } from './drivers/sqljs/connection.ts';
+// The sql.js types the driver's signatures use, declared by the package (no `@types/sql.js` needed; area: package).
+export type { SqlJsDatabase, SqlJsExecResult, SqlJsModule, SqlJsStatement } from './drivers/sqljs/module.ts';
 
 // ---- Persistence targets (area: browser) ----
 export type {

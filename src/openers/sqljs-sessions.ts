@@ -10,6 +10,7 @@
 import { Sessions, type SessionsOptions } from '../api/sessions.ts';
 import { openFailed } from '../api/errors.ts';
 import { openSqlJs, type SqlJsConnection, type SqlJsOptions } from '../drivers/sqljs/connection.ts';
+import { isSqlJsMissingError } from '../drivers/sqljs/module.ts';
 
 export interface SqlJsSessionsOptions extends Omit<SessionsOptions, 'location' | 'onClose'>, Omit<SqlJsOptions, 'codecs'> {}
 
@@ -23,6 +24,8 @@ export async function openSqlJsSessions(options: SqlJsSessionsOptions = {}): Pro
   try {
     conn = await openSqlJs({ ...driverOptions, codecs });
   } catch (error) {
+    // A missing sql.js package is not about this database: its error already says what to install.
+    if (isSqlJsMissingError(error)) throw error;
     throw openFailed(location, error);
   }
   try {

@@ -44,7 +44,11 @@ export function codeBlocks(markdown: string): CodeBlock[] {
  * `npm install` (plain, or of this package), `npm test` or `npm run
  * <script>` of a script that exists, chained with `&&`; comments are fine.
  */
-export function shellProblem(code: string, pkg: { name: string; scripts: Record<string, string> }): string | null {
+export function shellProblem(
+  code: string,
+  pkg: { name: string; scripts: Record<string, string>; peerDependencies?: Record<string, string> },
+): string | null {
+  const installable = new Set([pkg.name, ...Object.keys(pkg.peerDependencies ?? {})]);
   for (const raw of code.split('\n')) {
     const line = raw.replace(/#.*$/, '').trim();
     if (line === '') continue;
@@ -53,7 +57,7 @@ export function shellProblem(code: string, pkg: { name: string; scripts: Record<
       if (tool !== 'npm') return `\`${command.join(' ')}\`: only npm commands are checked; mark the block <!-- fragment -->`;
       if (verb === 'install' || verb === 'i' || verb === 'ci') {
         const packages = rest.filter((arg) => !arg.startsWith('-'));
-        if (packages.some((name) => name !== pkg.name)) return `\`${command.join(' ')}\` installs something other than ${pkg.name}`;
+        if (packages.some((name) => !installable.has(name))) return `\`${command.join(' ')}\` installs something other than ${pkg.name} and its peers`;
       } else if (verb === 'test') {
         if (pkg.scripts.test === undefined) return 'package.json has no test script';
       } else if (verb === 'run') {

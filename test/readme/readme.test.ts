@@ -16,32 +16,22 @@
  * - A block marked `<!-- fragment -->` just before it is skipped.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT, consumerProject, type ConsumerProject } from '../support/packed.ts';
+import { REPO_ROOT, consumerProject, execCommand, type ConsumerProject } from '../support/packed.ts';
 import { codeBlocks, shellProblem, type CodeBlock } from './blocks.ts';
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  scripts: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+};
+/** The optional peers (sql.js), installed beside the package as the README's install line says. */
+const peers = Object.entries(pkg.peerDependencies ?? {}).map(([name, range]) => `${name}@${range}`);
 const blocks = codeBlocks(readme);
 const programs = blocks.filter((block) => block.kind === 'program');
-
-/** Runs a command, resolving with its exit code and output (never rejects). */
-function exec(command: string, args: readonly string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
 
 function folderOf(block: CodeBlock): string {
   return `block-line-${block.line}`;
@@ -60,7 +50,7 @@ describe('README code blocks', () => {
   describe('run against the packed package', { timeout: 300_000 }, () => {
     let project: ConsumerProject;
     before(() => {
-      project = consumerProject();
+      project = consumerProject({ extraDependencies: peers });
       for (const block of programs) {
         const dir = join(project.dir, folderOf(block));
         mkdirSync(dir);
@@ -88,7 +78,7 @@ describe('README code blocks', () => {
         }),
       );
       const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-      const { code, output } = await exec(process.execPath, [tsc, '-p', project.dir], project.dir);
+      const { code, output } = await execCommand(process.execPath, [tsc, '-p', project.dir], project.dir);
       assert.equal(code, 0, output);
     });
 
@@ -97,7 +87,7 @@ describe('README code blocks', () => {
         const dir = join(project.dir, folderOf(block));
         const file = block.lang.startsWith('j') ? 'main.mjs' : 'main.ts';
         for (const run of ['first', 'second']) {
-          const { code, output } = await exec(process.execPath, [file], dir);
+          const { code, output } = await execCommand(process.execPath, [file], dir);
           assert.equal(code, 0, `README.md:${block.line}, ${run} run:\n${output}`);
         }
       });

@@ -13,20 +13,27 @@
  * - Installs use npm's own cache (`--prefer-offline`): after the first run
  *   the dependencies come from disk.
  */
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** What the build and the tarball are made from. */
-const INPUT_FILES = ['package.json', 'tsup.config.ts', 'tsconfig.json', 'README.md'];
+const INPUT_FILES = ['package.json', 'tsup.config.ts', 'tsconfig.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 const INPUT_DIRS = ['src', 'docs'];
 const CACHE_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'lash-packed');
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** The `files` of package.json, without its `!` exclusions. */
+function packageFiles(): string[] {
+  const { files = [] } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { files?: string[] };
+  return files.filter((entry) => !entry.startsWith('!'));
+}
 
 function inputs(): string[] {
   const files = INPUT_FILES.map((file) => join(REPO_ROOT, file)).filter((file) => existsSync(file));
@@ -49,12 +56,13 @@ function inputKey(files: readonly string[]): string {
   return hash.digest('hex').slice(0, 24);
 }
 
-/** True when `dist/` was built after every input of the build (not the docs) last changed. */
+/** True when `dist/` was built after every input of the build (not the docs, README, CHANGELOG, LICENSE) last changed. */
 function distIsFresh(files: readonly string[]): boolean {
   const marker = join(REPO_ROOT, 'dist', 'index.js');
   if (!existsSync(marker)) return false;
   const built = statSync(marker).mtimeMs;
-  const buildInputs = files.filter((file) => !file.endsWith('README.md') && !relative(REPO_ROOT, file).startsWith('docs'));
+  const packedAsIs = new Set(['README.md', 'CHANGELOG.md', 'LICENSE']);
+  const buildInputs = files.filter((file) => !packedAsIs.has(relative(REPO_ROOT, file)) && !relative(REPO_ROOT, file).startsWith('docs'));
   return buildInputs.every((file) => statSync(file).mtimeMs < built);
 }
 
@@ -83,10 +91,10 @@ export function packedTarball(): string {
   try {
     if (distIsFresh(files)) cpSync(join(REPO_ROOT, 'dist'), join(staging, 'dist'), { recursive: true });
     else run(npm, ['run', 'build', '--', '--out-dir', join(staging, 'dist')], REPO_ROOT);
-    for (const file of ['package.json', 'README.md', 'LICENSE']) {
-      if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(staging, file));
+    // What `files` lists besides the build (npm applies its `!` exclusions when packing), and LICENSE.
+    for (const entry of [...packageFiles(), 'package.json', 'LICENSE']) {
+      if (entry !== 'dist' && existsSync(join(REPO_ROOT, entry))) cpSync(join(REPO_ROOT, entry), join(staging, entry), { recursive: true });
     }
-    if (existsSync(join(REPO_ROOT, 'docs'))) cpSync(join(REPO_ROOT, 'docs'), join(staging, 'docs'), { recursive: true });
     // Scripts are not run: what is packed is exactly the build above.
     const out = join(staging, 'out');
     mkdirSync(out);
@@ -116,20 +124,23 @@ export interface ConsumerProject {
   dispose(): void;
 }
 
-/**
- * A new project (`"type": "module"`) with the packed package installed, as
- * `npm install lash-sqlite-store` would (dependencies from the registry, or
- * npm's cache). `extraDependencies` are installed beside it.
- */
-export function consumerProject(options: { extraDependencies?: readonly string[] } = {}): ConsumerProject {
+export interface ConsumerOptions {
+  /** Installed beside the package (`name@range`), e.g. `sql.js` (an optional peer) or `@types/node@22`. */
+  extraDependencies?: readonly string[];
+  /** Fields of the project's `package.json` (default `{ "type": "module" }`). */
+  packageJson?: Record<string, unknown>;
+}
+
+function newProject(options: ConsumerOptions): { dir: string; args: string[] } {
   const tarball = packedTarball();
   const dir = mkdtempSync(join(tmpdir(), 'lash-consumer-'));
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'lash-consumer', private: true, type: 'module' }, null, 2)}\n`);
-  run(
-    npm,
-    ['install', tarball, ...(options.extraDependencies ?? []), '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts'],
-    dir,
-  );
+  const manifest = { name: 'lash-consumer', private: true, ...(options.packageJson ?? { type: 'module' }) };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const args = ['install', tarball, ...(options.extraDependencies ?? []), '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts'];
+  return { dir, args };
+}
+
+function project(dir: string): ConsumerProject {
   return {
     dir,
     node(file, { cwd = dir, args = [], timeoutMs = 60_000 } = {}) {
@@ -139,4 +150,60 @@ export function consumerProject(options: { extraDependencies?: readonly string[]
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A new project (`"type": "module"` unless `packageJson` says otherwise)
+ * with the packed package installed, as `npm install lash-sqlite-store`
+ * would (dependencies from the registry, or npm's cache).
+ * `extraDependencies` are installed beside it.
+ */
+export function consumerProject(options: ConsumerOptions = {}): ConsumerProject {
+  const { dir, args } = newProject(options);
+  run(npm, args, dir);
+  return project(dir);
+}
+
+const execFileAsync = promisify(execFile);
+
+/** `consumerProject`, with npm running in the background: several projects install in parallel. */
+export async function installConsumerProject(options: ConsumerOptions = {}): Promise<ConsumerProject> {
+  const { dir, args } = newProject(options);
+  try {
+    await execFileAsync(npm, args, { cwd: dir, encoding: 'utf8' });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${npm} ${args.join(' ')} failed in ${dir}:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
+  }
+  return project(dir);
+}
+
+export interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr, interleaved as they came. */
+  output: string;
+}
+
+/** Runs a command in the background, resolving with its exit code and output (never rejects; SIGKILL after `timeoutMs`). */
+export function execCommand(command: string, args: readonly string[], cwd: string, timeoutMs = 60_000): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const outcome: Outcome = { code: null, stdout: '', stderr: '', output: '' };
+    child.stdout.on('data', (chunk: Buffer) => {
+      outcome.stdout += chunk;
+      outcome.output += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      outcome.stderr += chunk;
+      outcome.output += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ ...outcome, code });
+    });
+  });
 }

@@ -9,7 +9,7 @@
  * long; the components' operation runner retries whole transactions
  * asynchronously up to `busyTimeoutMs` (spec decision 21).
  */
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Codecs } from '../../core/codec/codecs.ts';
 import { SqliteValueError, sqliteErrorFor } from '../../core/driver/errors.ts';
 import { BUSY_ATTEMPT_MS, DEFAULT_BUSY_TIMEOUT_MS } from '../../core/driver/runner.ts';
@@ -64,6 +64,9 @@ export function openNodeSqlite(path: string, options: NodeSqliteOptions = {}): N
     throw new SqliteValueError(`synchronous must be 'NORMAL' or 'FULL' (got ${String(synchronous)})`);
   }
   const memory = path === ':memory:' || path === '';
+  // Loaded on the first open, not on import: on Node 22 loading node:sqlite prints an
+  // ExperimentalWarning, which `silenceSqliteExperimentalWarning()` can filter until then.
+  const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
   // The engine waits at most one short attempt; the runner does the rest.
   const attemptMs = Math.min(busyTimeoutMs, BUSY_ATTEMPT_MS);
   const db = translate(

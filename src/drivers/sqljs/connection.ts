@@ -17,17 +17,17 @@
  * sql.js has no file locking and no second process: multi-process use needs
  * the node:sqlite driver.
  */
-import initSqlJs from 'sql.js';
-import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import type { Codecs } from '../../core/codec/codecs.ts';
 import { SqliteError, SqliteValueError, TransactionError, sqliteErrorFor } from '../../core/driver/errors.ts';
 import type { ConnectionInfo, DurabilityTier, RunResult, SqliteConnection, SqlParam, SqlRow, SqlValue } from '../../core/driver/types.ts';
 import { checkParams, checkReadNumber } from '../../core/driver/values.ts';
 import { Journal, type JournalHost } from './journal.ts';
+import { importSqlJs, type SqlJsDatabase, type SqlJsModule, type SqlJsStatement } from './module.ts';
 import type { SqlJsPersistence, SqlJsRecoveryReport, SqlJsStorageReport } from './persistence.ts';
 import { classifyStatement, decodeTransactionRecord, type StatementKind } from './redo-record.ts';
 
 export type { SqlJsPersistence } from './persistence.ts';
+export type { SqlJsDatabase, SqlJsExecResult, SqlJsModule, SqlJsStatement } from './module.ts';
 
 export interface SqlJsOptions {
   /** Share one database among all handles opened with this name in this process. */
@@ -39,7 +39,7 @@ export interface SqlJsOptions {
    */
   data?: Uint8Array;
   /** An initialised sql.js module; by default `initSqlJs()` is called once and reused. */
-  sqlJs?: SqlJsStatic;
+  sqlJs?: SqlJsModule;
   /** Tells sql.js where its `.wasm` file is (browsers); Node finds it next to the package by default. */
   locateFile?: (file: string) => string;
   /** Codecs handed to components (default: the portable fflate + JS SHA-256 codecs). */
@@ -54,7 +54,7 @@ export interface SqlJsOptions {
 
 /** A sql.js connection; `export()` returns the database as SQLite file bytes. */
 export interface SqlJsConnection extends SqliteConnection {
-  readonly raw: Database;
+  readonly raw: SqlJsDatabase;
   export(): Uint8Array;
   /** Resolves once every transaction committed so far is on the persistence target (at once without one). */
   whenDurable(): Promise<void>;
@@ -73,14 +73,14 @@ export interface SqlJsConnection extends SqliteConnection {
 }
 
 interface PreparedStatement {
-  readonly statement: Statement;
+  readonly statement: SqlJsStatement;
   readonly columns: readonly string[];
   kind?: StatementKind;
 }
 
 /** One database, shared by the handles opened on its name. */
 class SharedDatabase implements JournalHost {
-  readonly db: Database;
+  readonly db: SqlJsDatabase;
   readonly statements = new Map<string, PreparedStatement>();
   readonly persistence: SqlJsPersistence | undefined;
   /** False when the sql.js module drops a leading U+FEFF from TEXT (see `readRow`). */
@@ -92,7 +92,7 @@ class SharedDatabase implements JournalHost {
   deleted = false;
   #shutdown: Promise<void> | undefined;
 
-  constructor(db: Database, persistence: SqlJsPersistence | undefined, exactText: boolean) {
+  constructor(db: SqlJsDatabase, persistence: SqlJsPersistence | undefined, exactText: boolean) {
     this.db = db;
     this.persistence = persistence;
     this.exactText = exactText;
@@ -136,8 +136,8 @@ class SharedDatabase implements JournalHost {
 }
 
 const named = new Map<string, SharedDatabase>();
-const exactTextModules = new WeakMap<SqlJsStatic, boolean>();
-let defaultModule: Promise<SqlJsStatic> | undefined;
+const exactTextModules = new WeakMap<SqlJsModule, boolean>();
+let defaultModule: Promise<SqlJsModule> | undefined;
 
 /** Opens a sql.js database (see the module comment for the modes). */
 export async function openSqlJs(options: SqlJsOptions = {}): Promise<SqlJsConnection> {
@@ -169,7 +169,7 @@ export async function openSqlJs(options: SqlJsOptions = {}): Promise<SqlJsConnec
 }
 
 /** Loads the target, replays its log, checks integrity, and attaches the journal. */
-async function openPersisted(SQL: SqlJsStatic, target: SqlJsPersistence, options: SqlJsOptions): Promise<SqlJsConnection> {
+async function openPersisted(SQL: SqlJsModule, target: SqlJsPersistence, options: SqlJsOptions): Promise<SqlJsConnection> {
   const started = Date.now();
   let shared: SharedDatabase | undefined;
   try {
@@ -281,7 +281,8 @@ export function hasSqlJsDatabase(name: string): boolean {
   return named.has(name);
 }
 
-function loadModule(locateFile: ((file: string) => string) | undefined): Promise<SqlJsStatic> {
+async function loadModule(locateFile: ((file: string) => string) | undefined): Promise<SqlJsModule> {
+  const initSqlJs = await importSqlJs();
   if (locateFile !== undefined) return withExactTextDecoding(() => initSqlJs({ locateFile }));
   defaultModule ??= withExactTextDecoding(() => initSqlJs());
   return defaultModule;
@@ -311,7 +312,7 @@ function withExactTextDecoding<T>(start: () => T): T {
 }
 
 /** True when the module returns a leading U+FEFF of a TEXT value. */
-function exactText(SQL: SqlJsStatic): boolean {
+function exactText(SQL: SqlJsModule): boolean {
   let exact = exactTextModules.get(SQL);
   if (exact === undefined) {
     const db = new SQL.Database();
@@ -342,7 +343,7 @@ class SqlJsDriver implements SqlJsConnection {
     this.info = Object.freeze({ engine: 'sqljs', location: name, memory: true, readOnly: false, durability });
   }
 
-  get raw(): Database {
+  get raw(): SqlJsDatabase {
     return this.#shared.db;
   }
 
@@ -552,7 +553,7 @@ function readRow(prepared: PreparedStatement, exactText: boolean): SqlRow {
 }
 
 /** The stored UTF-8 bytes of a TEXT column (`getBlob` is in sql.js, not in its type declarations). */
-function textBytes(statement: Statement, column: number): Uint8Array {
+function textBytes(statement: SqlJsStatement, column: number): Uint8Array {
   return (statement as unknown as { getBlob(column: number): Uint8Array }).getBlob(column);
 }
 

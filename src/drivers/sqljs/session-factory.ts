@@ -4,7 +4,6 @@
  * instance, so a worker rebuilding a session sees its state. The factory owns
  * the databases and closes them on `deleteSession` and `close`.
  */
-import type { SqlJsStatic } from 'sql.js';
 import type { DurabilityTier } from '../../core/driver/types.ts';
 import {
   checkCreateRequest,
@@ -16,11 +15,11 @@ import {
 } from '../../core/session/factory.ts';
 import type { StoreOptions } from '../../core/session/options.ts';
 import { Store } from '../../core/stores/session-store.ts';
-import { openSqlJs, type SqlJsConnection } from './connection.ts';
+import { openSqlJs, type SqlJsConnection, type SqlJsModule } from './connection.ts';
 
 export interface SqlJsSessionStoreFactoryOptions extends StoreOptions {
   /** An initialised sql.js module; by default the driver loads one. */
-  sqlJs?: SqlJsStatic;
+  sqlJs?: SqlJsModule;
   /** Where sql.js finds its `.wasm` file (browsers). */
   locateFile?: (file: string) => string;
   /** `cwd` written into new sessions' metadata. Default `null`. */

@@ -1,0 +1,80 @@
+/**
+ * The sql.js module as the driver sees it: the few types it uses, declared
+ * here, and the lazy import of the package.
+ *
+ * - The types are ours, not `@types/sql.js`'s, so that the package's
+ *   declarations type-check for a consumer without `@types/sql.js` (and
+ *   without the `@types/node` it pulls in, in a browser project). They are
+ *   structural subsets of sql.js's own: a module from `initSqlJs()` is a
+ *   `SqlJsModule`, its `Database` a `SqlJsDatabase`.
+ * - `sql.js` is an optional peer dependency: node:sqlite users do not
+ *   download its 13.7 MB. It is imported when the first database is opened
+ *   without `{ sqlJs }`, so a missing package is an error that says what to
+ *   install, not a failed import of `lash-sqlite-store/sqljs`.
+ */
+import type { SqlValue } from '../../core/driver/types.ts';
+
+/** A prepared statement of a {@link SqlJsDatabase} (sql.js's `Statement`, without the parameter objects). */
+export interface SqlJsStatement {
+  bind(values?: SqlValue[]): boolean;
+  step(): boolean;
+  get(values?: SqlValue[]): SqlValue[];
+  getAsObject(values?: SqlValue[]): Record<string, SqlValue>;
+  getColumnNames(): string[];
+  run(values?: SqlValue[]): void;
+  reset(): void;
+  free(): boolean;
+}
+
+/** The rows of one statement run by {@link SqlJsDatabase.exec}. */
+export interface SqlJsExecResult {
+  columns: string[];
+  values: SqlValue[][];
+}
+
+/** A sql.js `Database` (its common methods; cast to sql.js's own type for the rest). */
+export interface SqlJsDatabase {
+  exec(sql: string, values?: SqlValue[]): SqlJsExecResult[];
+  run(sql: string, values?: SqlValue[]): SqlJsDatabase;
+  prepare(sql: string, values?: SqlValue[]): SqlJsStatement;
+  getRowsModified(): number;
+  export(): Uint8Array;
+  close(): void;
+}
+
+/** An initialised sql.js module, as `initSqlJs()` resolves it. */
+export interface SqlJsModule {
+  readonly Database: new (data?: Uint8Array) => SqlJsDatabase;
+}
+
+/** `initSqlJs` from the `sql.js` package. */
+export type InitSqlJs = (config?: { locateFile?: (file: string) => string }) => Promise<SqlJsModule>;
+
+/** The message of the error thrown when the `sql.js` package cannot be loaded. */
+export const SQLJS_MISSING_MESSAGE =
+  'lash-sqlite-store/sqljs needs the sql.js package, which is not installed: run `npm install sql.js` ' +
+  '(an optional peer dependency, so that node:sqlite users do not download it), or pass an initialised module as `{ sqlJs }`';
+
+let importing: Promise<InitSqlJs> | undefined;
+
+/** Imports `sql.js` once; a missing package rejects with {@link SQLJS_MISSING_MESSAGE} (and is tried again next time). */
+export function importSqlJs(): Promise<InitSqlJs> {
+  importing ??= import('sql.js').then(
+    (mod) => (mod.default ?? mod) as unknown as InitSqlJs,
+    (error: unknown) => {
+      importing = undefined;
+      throw isMissingSqlJs(error) ? Object.assign(new Error(SQLJS_MISSING_MESSAGE, { cause: error }), { code: 'LASH_SQLJS_MISSING' }) : error;
+    },
+  );
+  return importing;
+}
+
+/** True for the error {@link importSqlJs} rejects with when the package is missing. */
+export function isSqlJsMissingError(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'LASH_SQLJS_MISSING';
+}
+
+function isMissingSqlJs(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && typeof message === 'string' && message.includes('sql.js');
+}
