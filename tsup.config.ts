@@ -41,6 +41,11 @@ export default defineConfig({
   minifyWhitespace: true,
   minifySyntax: true,
   minifyIdentifiers: false,
+  esbuildOptions(options) {
+    // Minified lines broken at ~200 columns: Node prints the source line of an
+    // uncaught error, which would otherwise be tens of kB of one line.
+    options.lineLimit = 200;
+  },
   // No source maps: maps without embedded sources would point at `src/`
   // files the package does not ship, and with them they would cost more than
   // the code itself (CHANGELOG, "Packaging").

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { it } from 'node:test';
@@ -56,4 +56,9 @@ it('two copies of the build share one error identity and keep class names, and s
   const stack = (thrown as Error).stack ?? '';
   assert.match(stack, /^InvalidInputError: Store\.open needs a SqliteConnection/, stack);
   assert.match(stack, /\bat Store\.open \(/, stack);
+  // Node prints the source line of an uncaught error: minified lines stay short (esbuild's lineLimit).
+  for (const file of readdirSync(out).filter((name) => name.endsWith('.js'))) {
+    const longest = Math.max(...readFileSync(join(out, file), 'utf8').split('\n').map((line) => line.length));
+    assert.ok(longest < 2_000, `${file}: a line of ${longest} characters`);
+  }
 });
