@@ -60,7 +60,7 @@ import {
  */
 const BUNDLE_BUDGET = { raw: 335_000, gzip: 105_000 };
 /**
- * The packed tarball, in bytes (issue 14: under 250 kB). Measured at 224,503:
+ * The packed tarball, in bytes (issue 14: under 250 kB). Measured at 225,276:
  * ESM only, minified without renaming, no docs/ (523,111 before; see
  * docs/design.md, "Packaging").
  */
