@@ -1,19 +1,30 @@
 import { defineConfig } from 'tsup';
+import manifest from './package.json' with { type: 'json' };
+
+/**
+ * What is built is what package.json exports: `exports["./x"]` is built from
+ * `src/x.ts` to `dist/x.js` + `dist/x.d.ts` (`"."` from `src/index.ts`), so
+ * adding an entry point is adding its `exports` block, and nothing here.
+ * (test/pack/manifest.test.ts checks the rest: typesVersions, typedoc.)
+ */
+export const libraryEntries: Record<string, string> = Object.fromEntries(
+  Object.keys(manifest.exports)
+    .filter((subpath) => subpath !== './package.json')
+    .map((subpath) => {
+      const name = subpath === '.' ? 'index' : subpath.slice('./'.length);
+      return [name, `src/${name}.ts`];
+    }),
+);
 
 export default defineConfig({
-  // One line per entry point (several branches add entries).
-  entry: {
-    index: 'src/index.ts',
-    advanced: 'src/advanced.ts',
-    node: 'src/node.ts',
-    sqljs: 'src/sqljs.ts',
-    'durable-object': 'src/durable-object.ts',
-    langgraph: 'src/langgraph.ts',
-    'openai-agents': 'src/openai-agents.ts',
-    cli: 'src/cli/main.ts',
-  },
-  format: ['esm', 'cjs'],
+  entry: { ...libraryEntries, cli: 'src/cli/main.ts' },
+  // ESM only: CommonJS consumers load it with require(esm), unflagged on every
+  // Node the package supports (`engines.node` >=22.13); a second CJS build
+  // would double the tarball (CHANGELOG, "Packaging").
+  format: ['esm'],
   dts: {
+    // Declarations for the library entries only: the CLI is a bin, not imported.
+    entry: libraryEntries,
     // `Session` and `Sessions` are `AsyncDisposable` (`await using`): the
     // declarations bring that lib, as @types/node does, so a project whose
     // `lib` lacks it (a browser app on ES2022 + DOM) still type-checks them.
@@ -21,17 +32,24 @@ export default defineConfig({
     banner: '/// <reference lib="esnext.disposable" />',
   },
   clean: true,
-  // No source maps: the output is unminified, readable ES2023 with the
-  // sources' names, so a stack trace already points at readable code; maps
-  // without embedded sources would point at `src/` files the package does not
-  // ship, and cost more than the code itself (CHANGELOG, "Packaging").
-  sourcemap: false,
-  esbuildOptions(options, { format }) {
-    // The CJS build loads the optional sql.js peer with `require()`, as it
-    // did when sql.js was a static import: a dynamic `import()` in CJS code
-    // fails in test runners that load CJS without ESM support (Jest).
-    if (format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+  // Whitespace and syntax minified, identifiers not: the code keeps the
+  // sources' names (functions, classes, methods, properties), so a stack
+  // trace reads `at Store.open (…/chunk-….js:146:25296)` and error
+  // classes keep their `name`; only the line and column are less telling.
+  // Mangling identifiers too would save ~19 kB more of the tarball (JS
+  // 506,786 → 363,598 B raw) and leave traces of one-letter names.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  minifyIdentifiers: false,
+  esbuildOptions(options) {
+    // Minified lines broken at ~200 columns: Node prints the source line of an
+    // uncaught error, which would otherwise be tens of kB of one line.
+    options.lineLimit = 200;
   },
+  // No source maps: maps without embedded sources would point at `src/`
+  // files the package does not ship, and with them they would cost more than
+  // the code itself (CHANGELOG, "Packaging").
+  sourcemap: false,
   target: 'es2023',
   platform: 'neutral',
   // tsup would otherwise rewrite `node:sqlite` to `sqlite`, which does not exist.

@@ -16,7 +16,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/packed.ts';
 
-export type ModuleStyle = 'esm' | 'cjs' | 'cts';
+/**
+ * `cts`: a CommonJS TypeScript file as `module: nodenext` / `node20` types it
+ * (TypeScript >= 5.8 knows require(esm)); `cts16`: as `module: node16` /
+ * `node18` must, with the ESM declarations imported by `resolution-mode`.
+ */
+export type ModuleStyle = 'esm' | 'cjs' | 'cts' | 'cts16';
+
+/** The type of `specifier`'s module in a .cts file of `style`. */
+function moduleType(style: 'cts' | 'cts16', specifier: string): string {
+  return style === 'cts' ? `typeof import('${specifier}')` : `typeof import('${specifier}', { with: { 'resolution-mode': 'import' } })`;
+}
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   name: string;
@@ -58,14 +68,14 @@ export function importLine(style: ModuleStyle, names: readonly string[], specifi
   const list = `{ ${names.join(', ')} }`;
   if (style === 'esm') return `import ${list} from '${specifier}';`;
   if (style === 'cjs') return `const ${list} = require('${specifier}');`;
-  // A .cts file: `require` typed as the CJS declarations (`import … = require` is not erasable syntax).
-  return `const ${list} = require('${specifier}') as typeof import('${specifier}');`;
+  // A .cts file: require(esm), typed as the module (`import … = require` is not erasable syntax).
+  return `const ${list} = require('${specifier}') as ${moduleType(style, specifier)};`;
 }
 
 /** A TypeScript module importing every entry of `specifiers` (a declaration check: every `.d.ts` is loaded). */
-export function everyEntry(specifiers: readonly string[], style: 'esm' | 'cts' = 'esm'): string {
+export function everyEntry(specifiers: readonly string[], style: 'esm' | 'cts' | 'cts16' = 'esm'): string {
   const line = (specifier: string, i: number) =>
-    style === 'esm' ? `import * as entry${i} from '${specifier}';` : `const entry${i} = require('${specifier}') as typeof import('${specifier}');`;
+    style === 'esm' ? `import * as entry${i} from '${specifier}';` : `const entry${i} = require('${specifier}') as ${moduleType(style, specifier)};`;
   return `${specifiers.map(line).join('\n')}\nexport const entries = [${specifiers.map((_, i) => `entry${i}`).join(', ')}];\n`;
 }
 
@@ -188,7 +198,7 @@ main().then(
 }
 
 /** The check of a project without the optional sql.js peer: node:sqlite works, sql.js says what to install. */
-export function withoutPeerScenario(style: Exclude<ModuleStyle, 'cts'>): string {
+export function withoutPeerScenario(style: 'esm' | 'cjs'): string {
   return `${importLine(style, ['openSessions'], `${PACKAGE}/node`)}
 ${importLine(style, ['openSqlJs', 'openSqlJsSessions'], `${PACKAGE}/sqljs`)}
 
