@@ -33,8 +33,9 @@ export type BlobLookup =
   | { readonly status: 'corrupt'; readonly reason: string };
 
 const INSERT_BLOB = 'INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)';
+// The ref is bound twice (plain `?`): node:sqlite 22.13.0 refuses `?1` used twice.
 const SELECT_BLOB =
-  'SELECT content, EXISTS (SELECT 1 FROM blob_chunks WHERE hash = ?1) AS chunked FROM blobs WHERE hash = ?1';
+  'SELECT content, EXISTS (SELECT 1 FROM blob_chunks WHERE hash = ?) AS chunked FROM blobs WHERE hash = ?';
 const INSERT_CHUNK = 'INSERT INTO blob_chunks (hash, seq, content) VALUES (?, ?, ?)';
 const SELECT_CHUNKS = 'SELECT content FROM blob_chunks WHERE hash = ? ORDER BY seq';
 const DELETE_CHUNKS = 'DELETE FROM blob_chunks WHERE hash = ?';
@@ -117,7 +118,7 @@ const SELECT_EXISTS = 'SELECT 1 AS present FROM blobs WHERE hash = ?';
  * the row is corrupt.
  */
 export function lookupBlob(io: BlobIo, ref: BlobRef): BlobLookup {
-  const row = io.conn.get<{ content: unknown; chunked: unknown }>(SELECT_BLOB, [ref]);
+  const row = io.conn.get<{ content: unknown; chunked: unknown }>(SELECT_BLOB, [ref, ref]);
   if (row === undefined) return { status: 'missing' };
   const stored = storedBytes(io.conn, ref, row);
   if (!(stored instanceof Uint8Array)) return { status: 'corrupt', reason: 'stored content is not a BLOB' };

@@ -39,12 +39,14 @@ const SELECT_EXISTS = 'SELECT 1 AS found FROM processes WHERE process_id = ?';
 const INSERT_RECORD = `INSERT INTO processes
   (process_id, registration_hash, owner_scope_id, host_profile_id, created_at_ms, updated_at_ms, status, record_json)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
-const UPDATE_RECORD = `UPDATE processes SET updated_at_ms = ?1, status = ?2, record_json = ?3,
-  record_event_sequence = (SELECT COALESCE(MAX(sequence), 0) FROM process_events WHERE process_id = ?4)
-  WHERE process_id = ?4`;
+// Plain `?` only, each value bound once per use: node:sqlite 22.13.0 refuses a
+// numbered parameter used twice (`?1 … ?1`: "column index out of range").
+const UPDATE_RECORD = `UPDATE processes SET updated_at_ms = ?, status = ?, record_json = ?,
+  record_event_sequence = (SELECT COALESCE(MAX(sequence), 0) FROM process_events WHERE process_id = ?)
+  WHERE process_id = ?`;
 const SELECT_APPEND_HEAD = `SELECT registration_hash, status,
-  (SELECT COALESCE(MAX(sequence), 0) + 1 FROM process_events WHERE process_id = ?1) AS next
-  FROM processes WHERE process_id = ?1`;
+  (SELECT COALESCE(MAX(sequence), 0) + 1 FROM process_events WHERE process_id = ?) AS next
+  FROM processes WHERE process_id = ?`;
 /** Records parsed on the append path, so a hot process is not re-read and re-decoded on every append. */
 const RECORD_CACHE_LIMIT = 64;
 const SELECT_RUNNING = `SELECT p.process_id, p.record_json, ${RECORD_TOUCHED_AT}
@@ -105,6 +107,7 @@ export class ProcessRows {
   loadForAppend(processId: string): { record: ProcessRecord; next: U64 } {
     const head = this.#conn.get<{ registration_hash: string; status: string; next: number }>(SELECT_APPEND_HEAD, [
       processId,
+      processId,
     ]);
     if (head === undefined) throw unknownProcess(processId);
     const cached = this.#recordCache.get(processId);
@@ -148,7 +151,7 @@ export class ProcessRows {
    */
   save(record: ProcessRecord): void {
     const json = JSON.stringify(record);
-    this.#conn.run(UPDATE_RECORD, [record.updated_at_ms, record.status.state, json, record.id]);
+    this.#conn.run(UPDATE_RECORD, [record.updated_at_ms, record.status.state, json, record.id, record.id]);
     // The cache keeps its own copy: `record` goes back to the caller, who may mutate it.
     this.#remember(JSON.parse(json) as ProcessRecord);
   }
