@@ -22,7 +22,14 @@ import { COMMANDS } from '../../src/cli/commands/index.ts';
 import { REPO_ROOT, consumerProject, execCommand, type ConsumerProject } from '../support/packed.ts';
 import { codeBlocks, shellProblem, type CliFacts, type CodeBlock, type PackageFacts } from './blocks.ts';
 
-export const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as PackageFacts;
+export const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as PackageFacts & { devDependencies?: Record<string, string> };
+
+/** `name@range` of a devDependency, for a page whose programs use a package the consumer would install themselves. */
+export function devDependency(name: string): string {
+  const range = pkg.devDependencies?.[name];
+  if (range === undefined) throw new Error(`package.json has no devDependency ${name}`);
+  return `${name}@${range}`;
+}
 /** The optional peers (sql.js, the framework packages), installed beside the package. */
 const peers = Object.entries(pkg.peerDependencies ?? {}).map(([name, range]) => `${name}@${range}`);
 /** The `lash-store` commands a shell block may run (`npx lash-store …`), checked as the tool parses them. */
@@ -65,12 +72,18 @@ export function checkBlockKinds(files: readonly MarkdownFile[]): void {
 }
 
 /** Writes every program of `files` into one consumer project, type-checks them all, and runs each twice. */
-export function describeMarkdownPrograms(title: string, files: readonly MarkdownFile[], options: { timeoutMs?: number } = {}): void {
+export interface MarkdownProgramsOptions {
+  timeoutMs?: number;
+  /** Installed beside the package and its peers (`name@range`), for pages whose programs use them. */
+  extraDependencies?: readonly string[];
+}
+
+export function describeMarkdownPrograms(title: string, files: readonly MarkdownFile[], options: MarkdownProgramsOptions = {}): void {
   const programs = files.flatMap((file) => file.blocks.filter((block) => block.kind === 'program').map((block) => ({ file, block })));
   describe(title, { timeout: options.timeoutMs ?? 300_000 }, () => {
     let project: ConsumerProject;
     before(() => {
-      project = consumerProject({ extraDependencies: peers });
+      project = consumerProject({ extraDependencies: [...peers, ...(options.extraDependencies ?? [])] });
       for (const { file, block } of programs) {
         const dir = join(project.dir, folderOf(file, block));
         mkdirSync(dir);
