@@ -48,4 +48,19 @@ describe('README block reader', () => {
     assert.match(shellProblem('rm -rf /', pkg)!, /only npm commands/);
     assert.match(shellProblem('npm publish', pkg)!, /not checked/);
   });
+
+  it('checks `npx <bin> <command> …` with the tool\'s own parser when a tool is given', () => {
+    const cli = {
+      bin: 'lash-store',
+      commands: [{ name: 'gc' }],
+      parse: (_command: { name: string }, args: readonly string[]) => {
+        if (args.some((arg) => arg.startsWith('--') && arg !== '--dry-run')) throw new Error('unknown option');
+      },
+    };
+    assert.equal(shellProblem('npx lash-store gc a.db --dry-run\nnpx lash-store gc a.db > report.txt # comment', pkg, cli), null);
+    assert.match(shellProblem('npx lash-store gc a.db --bogus', pkg, cli)!, /refuses these arguments: unknown option/);
+    assert.match(shellProblem('npx lash-store nuke a.db', pkg, cli)!, /no command `nuke`/);
+    assert.match(shellProblem('npx lash-store gc a.db > x --dry-run', pkg, cli)!, /trailing `> file`/);
+    assert.match(shellProblem('npx lash-store gc a.db', pkg)!, /only npm commands/);
+  });
 });

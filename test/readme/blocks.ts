@@ -39,21 +39,42 @@ export function codeBlocks(markdown: string): CodeBlock[] {
   return blocks;
 }
 
+/** What the shell check needs of package.json. */
+export interface PackageFacts {
+  name: string;
+  scripts: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  bin?: Record<string, string>;
+}
+
+/** A command-line tool whose invocations a shell block may show (`npx <bin> <command> …`). */
+export interface CliFacts {
+  bin: string;
+  /** Each command with a parser that throws on arguments the tool would refuse. */
+  commands: readonly { name: string }[];
+  parse?: (command: { name: string }, args: readonly string[]) => unknown;
+}
+
 /**
  * What is wrong with a shell block, or `null`: every command must be
- * `npm install` (plain, or of this package), `npm test` or `npm run
- * <script>` of a script that exists, chained with `&&`; comments are fine.
+ * `npm install` (plain, or of this package and its peers), `npm test`,
+ * `npm run <script>` of a script that exists, or — when `cli` is given —
+ * `npx <bin> <command> …` with arguments the tool's own parser accepts (a
+ * trailing `> file` redirection is allowed); chained with `&&`; comments
+ * are fine.
  */
-export function shellProblem(
-  code: string,
-  pkg: { name: string; scripts: Record<string, string>; peerDependencies?: Record<string, string> },
-): string | null {
+export function shellProblem(code: string, pkg: PackageFacts, cli?: CliFacts): string | null {
   const installable = new Set([pkg.name, ...Object.keys(pkg.peerDependencies ?? {})]);
   for (const raw of code.split('\n')) {
-    const line = raw.replace(/#.*$/, '').trim();
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (line === '') continue;
     for (const command of line.split('&&').map((part) => part.trim().split(/\s+/))) {
       const [tool, verb, ...rest] = command;
+      if (tool === 'npx' && cli !== undefined && verb === cli.bin) {
+        const problem = cliProblem(rest, cli);
+        if (problem !== null) return `\`${command.join(' ')}\`: ${problem}`;
+        continue;
+      }
       if (tool !== 'npm') return `\`${command.join(' ')}\`: only npm commands are checked; mark the block <!-- fragment -->`;
       if (verb === 'install' || verb === 'i' || verb === 'ci') {
         const packages = rest.filter((arg) => !arg.startsWith('-'));
@@ -66,6 +87,20 @@ export function shellProblem(
         return `\`npm ${verb}\` is not checked; mark the block <!-- fragment -->`;
       }
     }
+  }
+  return null;
+}
+
+function cliProblem(args: readonly string[], cli: CliFacts): string | null {
+  const [name, ...rest] = args;
+  const command = cli.commands.find((c) => c.name === name);
+  if (command === undefined) return `\`${cli.bin}\` has no command \`${name}\``;
+  const redirect = rest.indexOf('>');
+  if (redirect >= 0 && redirect !== rest.length - 2) return 'only a trailing `> file` redirection is checked';
+  try {
+    cli.parse?.(command, redirect >= 0 ? rest.slice(0, redirect) : rest);
+  } catch (error) {
+    return `the tool refuses these arguments: ${(error as Error).message}`;
   }
   return null;
 }
