@@ -8,6 +8,8 @@
  * public names from the root. The rule that splits the two is at the top of
  * `src/index.ts` and in docs/design.md ("Public surface");
  * `test/architecture/surface.test.ts` pins both lists.
+ *
+ * @module
  */
 
 // ---- Transactions and driver building blocks ----

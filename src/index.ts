@@ -24,6 +24,8 @@
  * `lash-sqlite-store/advanced`, which does not repeat these names.
  * `test/architecture/surface.test.ts` pins both lists: a new public name is a
  * deliberate edit there.
+ *
+ * @module
  */
 
 // ---- The session API (src/api/) ----
@@ -95,6 +97,7 @@ export {
 } from './core/contract/errors.ts';
 export type {
   ArtifactStoreErrorDetail,
+  ErrorCondition,
   PluginErrorKind,
   SessionReadScope,
   StoreErrorDetail,
@@ -108,7 +111,7 @@ export type { StoreGcPolicy, StoreOptions } from './core/session/options.ts';
 export type { RuntimePersistence, QueueMethodName, SessionPersistence } from './core/contract/session.ts';
 export { QUEUE_METHOD_NAMES } from './core/contract/session.ts';
 export { RuntimePersistenceBase, UNSUPPORTED_QUEUED_WORK } from './core/session/persistence-base.ts';
-export { SessionGraph } from './core/contract/session-graph.ts';
+export { SessionGraph, type SessionGraphOptions } from './core/contract/session-graph.ts';
 export { safeSessionDbFileName } from './core/session/file-name.ts';
 export type {
   AgentFrameId,

@@ -13,6 +13,7 @@ interface GraphIndex {
   activePath?: readonly number[];
 }
 
+/** Options of the `SessionGraph` constructor. */
 export interface SessionGraphOptions {
   /**
    * The graph holds only part of the stored nodes (an `ActivePath` read).
