@@ -54,8 +54,12 @@ import {
  * without). Raise it only for code that earns its bytes.
  */
 const BUNDLE_BUDGET = { raw: 335_000, gzip: 105_000 };
-/** The packed tarball, in bytes: measured at 523,111 (see CHANGELOG.md, "Packaging", for what it holds). */
-const TARBALL_BUDGET = 540_000;
+/**
+ * The packed tarball, in bytes: measured at 549,573 (see CHANGELOG.md, "Packaging", for what it
+ * holds), 26 kB more than before the TSDoc pass of issue 14, which documents every public symbol
+ * in the type declarations (ESM and CJS both carry them).
+ */
+const TARBALL_BUDGET = 565_000;
 
 const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
