@@ -25,7 +25,6 @@ import {
   graphDelta,
   newRuntimeSessionState,
   persistedStateWithGraphCommit,
-  portableCodecs,
   runtimeSessionStateFromRead,
   stampTurnCommit,
   type PluginSessionSnapshot,
@@ -34,6 +33,7 @@ import {
   type SqliteConnection,
   type ToolState,
 } from '../src/index.ts';
+import { portableCodecs } from '../src/core/codec/codecs.ts';
 import { openNodeSqlite } from '../src/node.ts';
 import { openSqlJs } from '../src/sqljs.ts';
 import { printRatio, printTable, type BenchContext } from './lib.ts';

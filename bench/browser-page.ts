@@ -9,9 +9,9 @@ import {
   newRuntimeSessionState,
   persistedStateWithGraphCommit,
   stampTurnCommit,
-  writeTransaction,
   type RuntimeSessionState,
 } from '../src/index.ts';
+import { writeTransaction } from '../src/core/driver/transaction.ts';
 import {
   deleteIndexedDbDatabase,
   deleteOpfsDatabase,

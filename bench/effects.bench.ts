@@ -16,12 +16,12 @@ import {
   SqliteRuntimeEffectController,
   createRuntimeEffectEnvelope,
   effectInvocation,
-  emptyHostEventSourceKey,
-  runtimeEffectEnvelopeHash,
   runtimeScopeForTurn,
   type RuntimeEffectEnvelope,
   type RuntimeEffectOutcome,
 } from '../src/index.ts';
+import { emptyHostEventSourceKey } from '../src/core/host-events/keys.ts';
+import { runtimeEffectEnvelopeHash } from '../src/core/effects/envelope.ts';
 import { nodeCodecs, openNodeSqlite } from '../src/node.ts';
 import { measureInterleaved, printRatio, printTable, type BenchContext } from './lib.ts';
 

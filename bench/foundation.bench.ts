@@ -5,7 +5,7 @@
  * - codecs: portable (fflate + JS SHA-256) vs node (`node:zlib`, `node:crypto`).
  */
 import { DatabaseSync } from 'node:sqlite';
-import { portableCodecs } from '../src/index.ts';
+import { portableCodecs } from '../src/core/codec/codecs.ts';
 import { nodeCodecs, openNodeSqlite } from '../src/node.ts';
 import { measureInterleaved, printRatio, printTable, type BenchContext } from './lib.ts';
 

@@ -8,7 +8,8 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { externalInput, PROCESS_SCHEMA, processRegistration, silentLogger, SqliteProcessRegistry } from '../src/index.ts';
+import { externalInput, processRegistration, silentLogger, SqliteProcessRegistry } from '../src/index.ts';
+import { PROCESS_SCHEMA } from '../src/core/process/schema.ts';
 import { openNodeSqlite } from '../src/node.ts';
 import { measureInterleaved, printRatio, printTable, timeOnce, type BenchContext } from './lib.ts';
 

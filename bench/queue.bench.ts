@@ -12,7 +12,6 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import {
   QueuedWork,
-  SESSION_SCHEMA,
   Store,
   claimCompletion,
   completingQueueClaim,
@@ -24,6 +23,7 @@ import {
   withTurnCommit,
   type SqliteConnection,
 } from '../src/index.ts';
+import { SESSION_SCHEMA } from '../src/core/schema/session.ts';
 import { openNodeSqlite } from '../src/node.ts';
 import { measureInterleaved, printRatio, printTable, type BenchContext } from './lib.ts';
 

@@ -2,6 +2,8 @@
  * lash-sqlite-store/durable-object: the driver for a SQLite-backed Cloudflare
  * Durable Object (`ctx.storage`), and the error envelope for Durable Object
  * RPC. No `node:` imports: it runs without the `nodejs_compat` flag.
+ *
+ * @module
  */
 export {
   DURABLE_OBJECT_MAX_PARAMETERS,

@@ -1,9 +1,69 @@
 /**
- * lash-sqlite-store: the isomorphic core. Engine drivers live in the
+ * lash-sqlite-store: the isomorphic root entry. Engine drivers live in the
  * `lash-sqlite-store/node` and `lash-sqlite-store/sqljs` entry points.
+ *
+ * The public surface, and the rule that decides it (docs/design.md, "Public
+ * surface"). The root exports what a host calls or names:
+ *
+ * 1. the session API (`src/api/`): `Sessions`, `Session`, their options,
+ *    records, streams and errors;
+ * 2. the lash contract (`src/core/contract/`): every record and interface the
+ *    runtime depends on, the contract's own helpers and constants, and the
+ *    stores that implement it (`Store`, `QueuedWork`, `SqliteProcessRegistry`,
+ *    `SqliteHostEventStore`, `SqliteEffectHost`,
+ *    `SqliteRuntimeEffectController`, the in-memory ones) with their options;
+ * 3. the builders a host calls to make the records those stores take (commit
+ *    builders, queue drafts, process registrations, effect envelopes), and the
+ *    names the specification pins here (`canonicalJson`, `turnCommitHash`,
+ *    `safeSessionDbFileName`, the blob descriptor and profile types, the
+ *    driver interface types);
+ * 4. every error class, with its detail types.
+ *
+ * Everything else — transaction helpers, codecs, blob envelopes, schema
+ * definitions, row decoders, engine helpers and defaults — is in
+ * `lash-sqlite-store/advanced`, which does not repeat these names.
+ * `test/architecture/surface.test.ts` pins both lists: a new public name is a
+ * deliberate edit there.
+ *
+ * @module
  */
 
-// Driver interface and transactions
+// ---- The session API (src/api/) ----
+export { Sessions } from './api/sessions.ts';
+export type { OpenSessionOptions, SessionDatabaseOpener, SessionSummary, SessionsOptions } from './api/sessions.ts';
+export { Session, appendAfterTheirs, claimTexts } from './api/session.ts';
+export type { Branch } from './api/branches.ts';
+export type {
+  Checkpoint,
+  ClaimOptions,
+  CommitOptions,
+  ConflictContext,
+  EnqueueOptions,
+  HistoryOptions,
+  MergeTurn,
+  SessionConfig,
+  Turn,
+  TurnResult,
+} from './api/session.ts';
+export type {
+  ChatRole,
+  Message,
+  MessageInput,
+  MessagePart,
+  PartsMessageInput,
+  TextMessageInput,
+  ToolCall,
+  ToolCallsMessageInput,
+  ToolResultMessageInput,
+  TurnEntry,
+} from './api/messages.ts';
+export type { Usage, UsageInput, UsageTotals } from './api/usage.ts';
+export { SessionConflictError, SessionError } from './api/errors.ts';
+export type { SessionErrorCode, SessionErrorOptions } from './api/errors.ts';
+export { hostEventDeliveries, processEvents } from './api/streams.ts';
+export type { ProcessEventStreamOptions, StreamOptions } from './api/streams.ts';
+
+// ---- The driver interface (pinned: the type every component opens on) ----
 export type {
   ConnectionInfo,
   DurabilityTier,
@@ -13,17 +73,18 @@ export type {
   SqlRow,
   SqlValue,
 } from './core/driver/types.ts';
+export type { Codecs } from './core/codec/codecs.ts';
+export type { Clock, Logger } from './core/logger.ts';
+export { consoleLogger, silentLogger, systemClock } from './core/logger.ts';
+
+// ---- Errors ----
 export {
   SqliteBusyError,
   SqliteError,
   SqliteReadOnlyError,
   SqliteValueError,
   TransactionError,
-  isConstraintError,
 } from './core/driver/errors.ts';
-export { Rollback, readTransaction, rollback, writeTransaction } from './core/driver/transaction.ts';
-
-// Errors of the contracts
 export {
   ArtifactStoreError,
   InvalidInputError,
@@ -36,49 +97,22 @@ export {
 } from './core/contract/errors.ts';
 export type {
   ArtifactStoreErrorDetail,
+  ErrorCondition,
   PluginErrorKind,
   SessionReadScope,
   StoreErrorDetail,
   StoreErrorKind,
 } from './core/contract/errors.ts';
+export { CanonicalJsonError, canonicalJson } from './core/codec/canonical-json.ts';
 
-// Codecs and hashing
-export type { Codecs } from './core/codec/codecs.ts';
-export { portableCodecs } from './core/codec/codecs.ts';
-export { CanonicalJsonError, canonicalJson, stableJsonSha256Hex } from './core/codec/canonical-json.ts';
-
-// Blobs
-export type {
-  BlobArtifactDescriptor,
-  BlobCompression,
-  BlobStorageHint,
-  PersistedArtifactKind,
-} from './core/blobs/descriptor.ts';
-export { BlobDescriptors } from './core/blobs/descriptor.ts';
-export type { BuiltinBlobProfile } from './core/blobs/profile.ts';
-export { COMPRESSION_THRESHOLD } from './core/blobs/profile.ts';
-export type { StoredBlobEnvelope } from './core/blobs/envelope.ts';
-export type { BlobRef } from './core/blobs/blob-table.ts';
-
-// Schema versioning
-export type { ComponentSchema } from './core/schema/versions.ts';
-export { ensureComponentSchema } from './core/schema/versions.ts';
-export { SESSION_SCHEMA, SESSION_SCHEMA_VERSION } from './core/schema/session.ts';
-
-// Session files, logging, time
-export { safeSessionDbFileName } from './core/session/file-name.ts';
-export type { Clock, Logger } from './core/logger.ts';
-export { consoleLogger, silentLogger, systemClock } from './core/logger.ts';
-
-// ---- Session store (area: session) ----
+// ---- The session store (contract: RuntimePersistence, AttachmentManifest, lashlang artifacts) ----
 export { Store } from './core/stores/session-store.ts';
 export type { StoreGcPolicy, StoreOptions } from './core/session/options.ts';
-export type { StoreContext } from './core/session/context.ts';
 export type { RuntimePersistence, QueueMethodName, SessionPersistence } from './core/contract/session.ts';
 export { QUEUE_METHOD_NAMES } from './core/contract/session.ts';
 export { RuntimePersistenceBase, UNSUPPORTED_QUEUED_WORK } from './core/session/persistence-base.ts';
-export { SessionGraph } from './core/contract/session-graph.ts';
-export { MAX_ACTIVE_PATH_LENGTH } from './core/session/graph-table.ts';
+export { SessionGraph, type SessionGraphOptions } from './core/contract/session-graph.ts';
+export { safeSessionDbFileName } from './core/session/file-name.ts';
 export type {
   AgentFrameId,
   AgentFrameRecord,
@@ -138,8 +172,15 @@ export {
   withCommittedAttachments,
   withTurnCommit,
 } from './core/session/turn-commit.ts';
-export { mergeTokenLedger } from './core/session/usage-table.ts';
 export type { SessionStoreCreateRequest, SessionStoreFactory } from './core/session/factory.ts';
+export type {
+  BlobArtifactDescriptor,
+  BlobStorageHint,
+  PersistedArtifactKind,
+} from './core/blobs/descriptor.ts';
+export { BlobDescriptors } from './core/blobs/descriptor.ts';
+export type { BuiltinBlobProfile } from './core/blobs/profile.ts';
+export type { BlobRef } from './core/blobs/blob-table.ts';
 export type {
   AttachmentId,
   AttachmentIntent,
@@ -165,155 +206,9 @@ export {
   contentId,
 } from './core/attachments/store.ts';
 export type { LashlangArtifactStore, ModuleArtifact, ModuleRef } from './core/artifacts/lashlang.ts';
-export {
-  InMemoryLashlangArtifactStore,
-  moduleArtifactFromStoreBytes,
-  moduleArtifactToStoreBytes,
-} from './core/artifacts/lashlang.ts';
+export { InMemoryLashlangArtifactStore } from './core/artifacts/lashlang.ts';
 
-// Process registry
-export type {
-  RuntimeEffectKind,
-  RuntimeInvocation,
-  RuntimeReplay,
-  RuntimeScope,
-  RuntimeSubject,
-} from './core/contract/invocation.ts';
-export {
-  RUNTIME_EFFECT_KINDS,
-  invocationCausalRef,
-  invocationEffectId,
-  invocationEffectKind,
-  invocationReplayKey,
-} from './core/contract/invocation.ts';
-export type { CausalRef } from './core/contract/causal.ts';
-export type { EpochMs, JsonObject, JsonValue, U64 } from './core/contract/json.ts';
-export type * from './core/contract/process.ts';
-export { PROCESS_LEASE_SCHEMA_VERSION } from './core/contract/process.ts';
-export {
-  DEFAULT_EVENTS_LIMIT,
-  DEFAULT_PROCESS_POLL_INTERVAL_MS,
-  SqliteProcessRegistry,
-} from './core/stores/process-registry.ts';
-export type { ProcessEventsOptions, SqliteProcessRegistryOptions } from './core/stores/process-registry.ts';
-export { PROCESS_SCHEMA, PROCESS_SCHEMA_VERSION } from './core/process/schema.ts';
-export {
-  CANCEL_REQUESTED_EVENT,
-  CANCELLED_EVENT,
-  COMPLETED_EVENT,
-  FAILED_EVENT,
-  agentFrameScope,
-  anySchema,
-  awaitOutputTerminalState,
-  defaultProcessEventTypes,
-  externalInput,
-  isTerminal,
-  lashlangProcessEventTypes,
-  objectSchema,
-  ownerScopeId,
-  processRegistration,
-  processScope,
-  processScopeId,
-  processScopeIsEmpty,
-  statusAwaitOutput,
-  statusFromTerminal,
-  terminalEventTypeFor,
-} from './core/process/model.ts';
-export {
-  cancelRequested,
-  prepareProcessEventAppend,
-  processEventInvocation,
-  processEventPayloadHash,
-  terminalReplayKey,
-  wakeId,
-} from './core/process/append.ts';
-export type { ReplayLookup } from './core/process/append.ts';
-export { prepareProcessRegistration } from './core/process/registration.ts';
-export type { PreparedRegistration } from './core/process/registration.ts';
-export { lashSchemaProblem } from './core/process/lash-schema.ts';
-export { materializeSemantics } from './core/process/materialize.ts';
-export { jsonPointer, selectValue } from './core/process/selectors.ts';
-export { epochMsFromSystemTime, eventOccurredAtMs, systemTimeFromEpochMs } from './core/process/time.ts';
-export {
-  hostEventDeliveryReplayKey,
-  processCommandEffectId,
-  processEffectInvocation,
-  processSignalReplayKey,
-  processWakeSourceKey,
-} from './core/process/commands.ts';
-export type { ProcessCommand, ProcessEffectOutcome } from './core/process/commands.ts';
-export { observeEvent, observeProcess, snapshotForSession } from './core/process/observation.ts';
-export type {
-  ObservedProcess,
-  ObservedProcessEvent,
-  ObservedWorkItem,
-  ProcessWorkSnapshot,
-} from './core/process/observation.ts';
-
-// Host event store (area: effects / host events)
-export { SqliteHostEventStore, DEFAULT_RESERVATION_TTL_MS } from './core/stores/host-event-store.ts';
-export type { SqliteHostEventStoreOptions } from './core/stores/host-event-store.ts';
-export { HOST_EVENT_SCHEMA, HOST_EVENT_SCHEMA_VERSION } from './core/host-events/schema.ts';
-export {
-  defaultHostEventSourceKey,
-  deterministicDeliveryProcessId,
-  deterministicOccurrenceId,
-  emptyHostEventSourceKey,
-  hostEventOccurrenceRequestHash,
-} from './core/host-events/keys.ts';
-export { subscriptionMatches, subscriptionsForSession, triggerRegistration } from './core/host-events/filter.ts';
-export type {
-  HostEventEmitReport,
-  HostEventOccurrenceRecord,
-  HostEventOccurrenceRequest,
-  HostEventStore,
-  TriggerProcessRef,
-  TriggerDeliveryReservation,
-  TriggerInputBinding,
-  TriggerInputTemplate,
-  TriggerRegistration,
-  TriggerSubscriptionDraft,
-  TriggerSubscriptionFilter,
-  TriggerSubscriptionRecord,
-  TriggerTargetIdentity,
-  TypeExpr,
-} from './core/contract/host-events.ts';
-
-// Effect replay (area: effects / host events)
-export { EffectScope, INVALID_EFFECT_SCOPE_ID, MISSING_EFFECT_SCOPE_ID } from './core/effects/scope.ts';
-export {
-  createRuntimeEffectEnvelope,
-  effectInvocation,
-  expectRuntimeEffectOutcome,
-  runtimeEffectCommandKind,
-  runtimeEffectEnvelopeHash,
-  runtimeScope,
-  runtimeScopeForTurn,
-} from './core/effects/envelope.ts';
-export { LocalExecutor, executeLocal, intoProcess } from './core/effects/local-executor.ts';
-export { SESSION_DELETED_REASON, executeProcessCommand } from './core/effects/process-command.ts';
-export type { RuntimeEffectLocalExecutor } from './core/effects/local-executor.ts';
-export { ScopedEffectController } from './core/effects/controller.ts';
-export type { EffectHost, RuntimeEffectController } from './core/effects/controller.ts';
-export { InlineEffectHost, InlineRuntimeEffectController } from './core/effects/inline.ts';
-export {
-  DEFAULT_EFFECT_LEASE_TTL_MS,
-  DEFAULT_EFFECT_POLL_INTERVAL_MS,
-  SqliteEffectHost,
-  SqliteRuntimeEffectController,
-} from './core/stores/effect-host.ts';
-export type { SqliteEffectReplayOptions } from './core/stores/effect-host.ts';
-export { EFFECT_SCHEMA, EFFECT_SCHEMA_VERSION } from './core/effects/schema.ts';
-export type {
-  LlmRequestSpec,
-  RuntimeEffectCommand,
-  RuntimeEffectControllerErrorJson,
-  RuntimeEffectEnvelope,
-  RuntimeEffectOutcome,
-  RustResult,
-} from './core/contract/effects.ts';
-
-// Queued work
+// ---- Queued work (contract; on `Store`, or standalone as `QueuedWork`) ----
 export type {
   DeliveryPolicy,
   InputItem,
@@ -351,39 +246,87 @@ export {
   withSourceKey,
 } from './core/queue/drafts.ts';
 export { QueuedWork, type QueuedWorkOptions } from './core/queue/queued-work.ts';
+export type { QueuedWorkListOptions } from './core/queue/list.ts';
 
-// ---- Session API (area: api): sessions by id, turns in one call, history, branches, streams ----
-export { Sessions } from './api/sessions.ts';
-export type { OpenSessionOptions, SessionDatabaseOpener, SessionSummary, SessionsOptions } from './api/sessions.ts';
-export { Session, appendAfterTheirs, claimTexts } from './api/session.ts';
-export type { Branch } from './api/branches.ts';
+// ---- The process registry (contract: ProcessRegistry) ----
+export type * from './core/contract/process.ts';
+export { PROCESS_LEASE_SCHEMA_VERSION } from './core/contract/process.ts';
 export type {
-  Checkpoint,
-  ClaimOptions,
-  CommitOptions,
-  ConflictContext,
-  EnqueueOptions,
-  HistoryOptions,
-  MergeTurn,
-  SessionConfig,
-  Turn,
-  TurnResult,
-} from './api/session.ts';
+  RuntimeEffectKind,
+  RuntimeInvocation,
+  RuntimeReplay,
+  RuntimeScope,
+  RuntimeSubject,
+} from './core/contract/invocation.ts';
+export {
+  RUNTIME_EFFECT_KINDS,
+  invocationCausalRef,
+  invocationEffectId,
+  invocationEffectKind,
+  invocationReplayKey,
+} from './core/contract/invocation.ts';
+export type { CausalRef } from './core/contract/causal.ts';
+export type { EpochMs, JsonObject, JsonValue, U64 } from './core/contract/json.ts';
+export { SqliteProcessRegistry } from './core/stores/process-registry.ts';
+export type { ProcessEventsOptions, SqliteProcessRegistryOptions } from './core/stores/process-registry.ts';
+export {
+  CANCEL_REQUESTED_EVENT,
+  CANCELLED_EVENT,
+  COMPLETED_EVENT,
+  FAILED_EVENT,
+  agentFrameScope,
+  anySchema,
+  defaultProcessEventTypes,
+  externalInput,
+  lashlangProcessEventTypes,
+  objectSchema,
+  processRegistration,
+  processScope,
+} from './core/process/model.ts';
+
+// ---- The host event store (contract: HostEventStore) ----
+export { SqliteHostEventStore } from './core/stores/host-event-store.ts';
+export type { SqliteHostEventStoreOptions } from './core/stores/host-event-store.ts';
 export type {
-  ChatRole,
-  Message,
-  MessageInput,
-  MessagePart,
-  PartsMessageInput,
-  TextMessageInput,
-  ToolCall,
-  ToolCallsMessageInput,
-  ToolResultMessageInput,
-  TurnEntry,
-} from './api/messages.ts';
-export type { Usage, UsageInput, UsageTotals } from './api/usage.ts';
-export { SessionConflictError, SessionError } from './api/errors.ts';
-export type { SessionErrorCode, SessionErrorOptions } from './api/errors.ts';
-export { hostEventDeliveries, processEvents } from './api/streams.ts';
-export type { ProcessEventStreamOptions, StreamOptions } from './api/streams.ts';
-export { DEFAULT_QUEUE_LIST_LIMIT, type QueuedWorkListOptions } from './core/queue/list.ts';
+  HostEventEmitReport,
+  HostEventOccurrenceRecord,
+  HostEventOccurrenceRequest,
+  HostEventStore,
+  TriggerProcessRef,
+  TriggerDeliveryReservation,
+  TriggerInputBinding,
+  TriggerInputTemplate,
+  TriggerRegistration,
+  TriggerSubscriptionDraft,
+  TriggerSubscriptionFilter,
+  TriggerSubscriptionRecord,
+  TriggerTargetIdentity,
+  TypeExpr,
+} from './core/contract/host-events.ts';
+
+// ---- Effect replay (contract: EffectHost, RuntimeEffectController) ----
+export {
+  SqliteEffectHost,
+  SqliteRuntimeEffectController,
+} from './core/stores/effect-host.ts';
+export type { SqliteEffectReplayOptions } from './core/stores/effect-host.ts';
+export type { EffectHost, RuntimeEffectController } from './core/effects/controller.ts';
+export { InlineEffectHost, InlineRuntimeEffectController } from './core/effects/inline.ts';
+export { EffectScope } from './core/effects/scope.ts';
+export {
+  createRuntimeEffectEnvelope,
+  effectInvocation,
+  expectRuntimeEffectOutcome,
+  runtimeScope,
+  runtimeScopeForTurn,
+} from './core/effects/envelope.ts';
+export { LocalExecutor } from './core/effects/local-executor.ts';
+export type { RuntimeEffectLocalExecutor } from './core/effects/local-executor.ts';
+export type {
+  LlmRequestSpec,
+  RuntimeEffectCommand,
+  RuntimeEffectControllerErrorJson,
+  RuntimeEffectEnvelope,
+  RuntimeEffectOutcome,
+  RustResult,
+} from './core/contract/effects.ts';

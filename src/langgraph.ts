@@ -2,6 +2,8 @@
  * lash-sqlite-store/langgraph: a LangGraph.js checkpointer on any
  * `SqliteConnection` — node:sqlite, sql.js (browsers too), a Durable Object.
  * Needs `@langchain/langgraph-checkpoint` (an optional peer dependency).
+ *
+ * @module
  */
 export { LashCheckpointSaver } from './adapters/langgraph/saver.ts';
 export type { LashCheckpointSaverOptions } from './adapters/langgraph/saver.ts';

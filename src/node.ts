@@ -2,6 +2,8 @@
  * lash-sqlite-store/node: the node:sqlite driver and Node-only extras
  * (fast `node:crypto`/`node:zlib` codecs, atomic file persistence for sql.js).
  * Requires Node ≥ 22.13.
+ *
+ * @module
  */
 export { openNodeSqlite, DEFAULT_BUSY_TIMEOUT_MS } from './drivers/node-sqlite/connection.ts';
 export type { NodeSqliteConnection, NodeSqliteOptions } from './drivers/node-sqlite/connection.ts';

@@ -1,6 +1,8 @@
 /**
  * lash-sqlite-store/sqljs: the sql.js (WebAssembly) driver, for Node and
  * browsers.
+ *
+ * @module
  */
 export { deleteSqlJsDatabase, hasSqlJsDatabase, openSqlJs } from './drivers/sqljs/connection.ts';
 export type { SqlJsConnection, SqlJsOptions } from './drivers/sqljs/connection.ts';

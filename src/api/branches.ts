@@ -6,13 +6,17 @@
 import type { SessionNodeRecord } from '../core/contract/session-model.ts';
 import { messagesOf, type Message } from './messages.ts';
 
+/** One branch of a session: its leaf, whether it is active, and where it forks from the active one. */
 export interface Branch {
   /** The newest node of the branch. */
   leafId: string;
   /** True for the branch the session is on. */
   active: boolean;
+  /** Nodes from the root to the leaf. */
   nodeCount: number;
+  /** Messages on the branch. */
   messageCount: number;
+  /** The branch's newest message, or `null`. */
   lastMessage: Message | null;
   /** The last node this branch shares with the active one (`null`: none, or it is the active one). */
   forkedFrom: string | null;

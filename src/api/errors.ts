@@ -27,9 +27,13 @@ export type SessionErrorCode =
   /** Any other failure of the store; `cause` holds the store's error. */
   | 'Failed';
 
+/** Options of `SessionError`. */
 export interface SessionErrorOptions {
+  /** The session this is about. */
   sessionId?: string | null;
+  /** Its database file, folder or sql.js name. */
   location?: string | null;
+  /** The underlying error. */
   cause?: unknown;
   /** True when trying again later can succeed (a lock held too long by another writer). */
   retryable?: boolean;
@@ -47,20 +51,26 @@ function branded(value: unknown, brand: string): boolean {
   return Array.isArray(brands) && brands.includes(brand);
 }
 
+/** The error of the session API: a `code`, the session and database it is about, and a message that says what to do; the store's error is the `cause`. */
 export class SessionError extends Error {
+  /** @internal */
   static readonly brand: string = 'SessionError';
+  /** @internal */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // A host's own subclass (no brand of its own) keeps the ordinary check.
     if (!Object.hasOwn(this, 'brand')) return Function.prototype[Symbol.hasInstance].call(this, value);
     return branded(value, this.brand);
   }
 
+  /** Always `'SessionError'` (or the subclass's name). */
   override name = 'SessionError';
+  /** What went wrong. */
   readonly code: SessionErrorCode;
   /** The session this is about, when there is one. */
   readonly sessionId: string | null;
   /** The database file, folder or sql.js name, when known. */
   readonly location: string | null;
+  /** True when trying again later can succeed. */
   readonly retryable: boolean;
 
   constructor(code: SessionErrorCode, message: string, options: SessionErrorOptions = {}) {
@@ -85,7 +95,9 @@ export class SessionError extends Error {
  * `{ onConflict }` to `commitTurn` to have that done for you.
  */
 export class SessionConflictError extends SessionError {
+  /** @internal */
   static override readonly brand: string = 'SessionConflictError';
+  /** Always `'SessionConflictError'`. */
   override name = 'SessionConflictError';
   /** The revision this handle had loaded (0: it expected to create the session). */
   readonly expectedRevision: number;

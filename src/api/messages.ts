@@ -13,26 +13,67 @@ import type { JsonValue } from '../core/contract/json.ts';
 import type { ConversationRecord, MessageRole, Part, PartKind, SessionNodePayload, SessionNodeRecord } from '../core/contract/session-model.ts';
 import { InvalidInputError } from '../core/contract/errors.ts';
 
+/** The role of a message in the session API (lash's `Tool` results are `tool`). */
 export type ChatRole = 'user' | 'assistant' | 'system' | 'tool' | 'event';
 
 /** One part of a message, as written and as read. */
 export type MessagePart =
-  | { type: 'text'; text: string }
-  | { type: 'reasoning'; text: string }
-  | { type: 'tool-call'; toolCallId: string; name: string; args: JsonValue }
-  | { type: 'tool-result'; toolCallId: string; name: string; text: string }
-  | { type: 'image' | 'code' | 'output' | 'error' | 'prose'; text: string };
+  | {
+      /** Text. */
+      type: 'text';
+      /** The text. */
+      text: string;
+    }
+  | {
+      /** The model's reasoning. */
+      type: 'reasoning';
+      /** The reasoning text. */
+      text: string;
+    }
+  | {
+      /** A tool call. */
+      type: 'tool-call';
+      /** The tool call id. */
+      toolCallId: string;
+      /** The tool's name. */
+      name: string;
+      /** The call's arguments. */
+      args: JsonValue;
+    }
+  | {
+      /** A tool result. */
+      type: 'tool-result';
+      /** The tool call it answers. */
+      toolCallId: string;
+      /** The tool's name. */
+      name: string;
+      /** The result text. */
+      text: string;
+    }
+  | {
+      /** Another kind of lash part. */
+      type: 'image' | 'code' | 'output' | 'error' | 'prose';
+      /** Its text. */
+      text: string;
+    };
 
+/** A tool call an assistant message makes. */
 export interface ToolCall {
+  /** The tool call id (a tool result refers to it). */
   id: string;
+  /** The tool's name. */
   name: string;
+  /** The arguments (stored as JSON text in the part). */
   args: JsonValue;
 }
 
 /** A message of text; an assistant's may be followed by tool calls. */
 export interface TextMessageInput {
+  /** Who wrote it. */
   role: 'user' | 'assistant' | 'system' | 'event';
+  /** The text. */
   text: string;
+  /** Tool calls after the text (assistant messages). */
   toolCalls?: ToolCall[];
   /** The node id; by default `{turn id}.{index}`. Must be new to the session. */
   id?: string;
@@ -40,37 +81,52 @@ export interface TextMessageInput {
 
 /** An assistant reply that only calls tools (or says something first). */
 export interface ToolCallsMessageInput {
+  /** Always `assistant`. */
   role: 'assistant';
+  /** Text before the calls, if any. */
   text?: string;
+  /** The tool calls. */
   toolCalls: ToolCall[];
+  /** The node id; by default `{turn id}.{index}`. */
   id?: string;
 }
 
 /** A message given part by part. */
 export interface PartsMessageInput {
+  /** Who wrote it. */
   role: ChatRole;
+  /** The parts, in order. */
   parts: MessagePart[];
+  /** The node id; by default `{turn id}.{index}`. */
   id?: string;
 }
 
 /** The result of one tool call. */
 export interface ToolResultMessageInput {
+  /** Always `tool`. */
   role: 'tool';
+  /** The tool call it answers. */
   toolCallId: string;
+  /** The tool's name. */
   name: string;
+  /** The result text. */
   text: string;
+  /** The node id; by default `{turn id}.{index}`. */
   id?: string;
 }
 
+/** A message a turn appends: text, tool calls, parts, or a tool result. */
 export type MessageInput = TextMessageInput | ToolCallsMessageInput | PartsMessageInput | ToolResultMessageInput;
 
 /** A message as read back from the session. */
 export interface Message {
   /** The node id (also the lash message id). */
   id: string;
+  /** Who wrote it. */
   role: ChatRole;
   /** The text parts (or, for `tool`, the results) joined by blank lines. */
   text: string;
+  /** The parts, in order. */
   parts: MessagePart[];
   /** When it was committed (RFC 3339). */
   createdAt: string;

@@ -65,7 +65,9 @@ export interface Turn {
   completes?: QueuedWorkClaim | QueuedWorkClaim[];
 }
 
+/** What `commitTurn` returns. */
 export interface TurnResult {
+  /** The turn's id (generated when not given). */
   turnId: string;
   /** The session's revision after this turn. */
   revision: number;
@@ -75,6 +77,7 @@ export interface TurnResult {
   replayed: boolean;
 }
 
+/** What a `MergeTurn` function is given on a conflict. */
 export interface ConflictContext {
   /** The conflict that was caught; the session has been reloaded since. */
   conflict: SessionConflictError;
@@ -87,6 +90,7 @@ export interface ConflictContext {
 /** Returns the turn to commit on top of the reloaded session, or `null`/`undefined` to give up (the conflict is thrown). */
 export type MergeTurn = (turn: Turn, context: ConflictContext) => Turn | null | undefined | Promise<Turn | null | undefined>;
 
+/** Options of `commitTurn`. */
 export interface CommitOptions {
   /** Opt-in: on a conflict, reload, call this, and commit what it returns. */
   onConflict?: MergeTurn;
@@ -97,6 +101,7 @@ export interface CommitOptions {
 /** Keeps both: commits the turn unchanged after the other writer's turns. */
 export const appendAfterTheirs: MergeTurn = (turn) => turn;
 
+/** Options of `history` and `nodes`: a page from the end. */
 export interface HistoryOptions {
   /** At most this many, the newest (default: all). */
   limit?: number;
@@ -105,24 +110,35 @@ export interface HistoryOptions {
 }
 
 
+/** The latest checkpoint of a session, as `checkpoint()` reads it. */
 export interface Checkpoint {
+  /** The checkpoint manifest's blob ref. */
   ref: string;
+  /** The turn it was taken after. */
   turnIndex: number;
+  /** The tool state, or `null`. */
   toolState: ToolState | null;
+  /** The plugin snapshot, or `null`. */
   pluginSnapshot: PluginSessionSnapshot | null;
+  /** The plugin snapshot's revision, or `null`. */
   pluginSnapshotRevision: number | null;
+  /** The execution state, or `null`. */
   executionState: Uint8Array | null;
   /** The session's running total when it was taken. */
   tokenUsage: Usage;
 }
 
+/** Options of `enqueue`. */
 export interface EnqueueOptions {
   /** Idempotency key: while a batch with this key is queued, enqueueing again returns it. */
   sourceKey?: string;
+  /** When the work may be delivered (default `earliest_safe_boundary`). */
   delivery?: DeliveryPolicy;
+  /** Whether it joins other work in one claim (default `join`). */
   slot?: SlotPolicy;
 }
 
+/** Options of `claims`. */
 export interface ClaimOptions {
   /** Stops the stream. */
   signal?: AbortSignal;
@@ -154,7 +170,24 @@ export interface SessionBinding {
 const DEFAULT_MAX_ATTEMPTS = 5;
 const HASH_VERSION = 'lash-session-api/turn/1';
 
+/**
+ * One session, by id: commit turns (one compare-and-swap commit each), read history, branch, checkpoint, usage and queued work. Made by `sessions.session(id)`; a stale handle gets a `SessionConflictError`, never overwrites.
+ * @example
+ * ```ts
+ * const { messages, revision } = await chat.commitTurn({
+ *   messages: [
+ *     { role: 'user', text: 'What is the weather in Lisbon?' },
+ *     { role: 'assistant', toolCalls: [{ id: 'call-1', name: 'weather', args: { city: 'Lisbon' } }] },
+ *     { role: 'tool', toolCallId: 'call-1', name: 'weather', text: '21°C and sunny' },
+ *     { role: 'assistant', text: 'It is 21°C and sunny in Lisbon.' },
+ *   ],
+ *   usage: { inputTokens: 1200, outputTokens: 80 },
+ * });
+ * for (const message of await chat.history({ limit: 4 })) console.log(`${message.role}: ${message.text}`);
+ * ```
+ */
 export class Session implements AsyncDisposable {
+  /** The session id. */
   readonly id: string;
   /** Where the session's database is: a file path, a sql.js name, or `:memory:`. */
   readonly location: string;
@@ -167,7 +200,7 @@ export class Session implements AsyncDisposable {
   /** The handle's writes (commits, reloads) run one after another: its own calls never conflict with each other. */
   #writes: Promise<unknown> = Promise.resolve();
 
-  /** Use `sessions.session(id)`. */
+  /** @internal Made by `sessions.session(id)`. */
   constructor(id: string, binding: SessionBinding, read: PersistedSessionRead) {
     this.id = id;
     this.location = binding.location;
@@ -180,7 +213,13 @@ export class Session implements AsyncDisposable {
     return this.#state.head_revision ?? 0;
   }
 
-  get config(): { provider: string; model: ModelSpec } {
+  /** The provider and model the next commits record. */
+  get config(): {
+    /** The provider id. */
+    provider: string;
+    /** The model. */
+    model: ModelSpec;
+  } {
     return { provider: this.#state.policy.provider_id, model: structuredClone(this.#state.policy.model) };
   }
 
@@ -194,6 +233,7 @@ export class Session implements AsyncDisposable {
     return this.#binding.store;
   }
 
+  /** True once `close()` was called (or the store closed). */
   get closed(): boolean {
     return this.#closed;
   }
@@ -486,6 +526,7 @@ export class Session implements AsyncDisposable {
     await this.#binding.release();
   }
 
+  /** Closes the handle (`await using`). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

@@ -30,6 +30,7 @@ import { Session, policyOf, wrongSession, type SessionBinding, type SessionConfi
 import { DeliveryInbox, deliveryStream, processEventStream, type ProcessEventStreamOptions, type StreamOptions } from './streams.ts';
 import { Wakeup } from './wait.ts';
 
+/** Options of `Sessions.open` (and the openers): the store options plus the session API's own. */
 export interface SessionsOptions extends StoreOptions {
   /** The working directory recorded in new sessions' metadata. Default `null`. */
   cwd?: string | null;
@@ -48,13 +49,19 @@ export interface SessionDatabaseOpener {
   /** Opens the session's database, creating it when missing. The store closes it. */
   open(sessionId: string): Promise<SqliteConnection>;
   /** The session databases that exist now. */
-  list(): Promise<Array<{ location: string; open(): Promise<SqliteConnection> }>>;
+  list(): Promise<Array<{
+    /** The database (a file path), for messages. */
+    location: string;
+    /** Opens it. */
+    open(): Promise<SqliteConnection>;
+  }>>;
   /** Deletes the session's database (idempotent). Its connections are closed first. */
   remove(sessionId: string): Promise<void>;
   /** The database the process registry and host-event store live in, shared by all sessions. */
   openShared?(): Promise<SqliteConnection>;
 }
 
+/** Options of `sessions.session(id, options)`. */
 export interface OpenSessionOptions {
   /** Recorded when the session is created; on resume, the model the next commits record. */
   config?: SessionConfig;
@@ -64,10 +71,13 @@ export interface OpenSessionOptions {
   relation?: SessionRelation;
 }
 
+/** A session as `list()` shows it. */
 export interface SessionSummary {
+  /** The session id. */
   id: string;
   /** Its database. */
   location: string;
+  /** The head revision. */
   revision: number;
   /** Messages on the active path. */
   messageCount: number;
@@ -101,6 +111,20 @@ interface Databases {
 
 const DEFAULT_CONFIG: SessionConfig = { provider: '', model: '' };
 
+/**
+ * The session API's store: sessions by id over one database (one session) or one database per session, plus the process registry and host-event store beside them. Open it with `Sessions.open(connection | opener)`, or with `openSessions` (node) / `openSqlJsSessions` (sqljs).
+ * @example
+ * ```ts
+ * import { Sessions } from 'lash-sqlite-store';
+ * import { openNodeSqlite } from 'lash-sqlite-store/node';
+ *
+ * const conn = openNodeSqlite('./chat.db');
+ * await using sessions = await Sessions.open(conn); // a connection handed over stays open
+ * await using chat = await sessions.session('chat-42', { config: { provider: 'openai', model: 'gpt-5.4-mini' } });
+ * console.log(chat.revision, (await chat.history()).length);
+ * conn.close();
+ * ```
+ */
 export class Sessions implements AsyncDisposable {
   readonly #databases: Databases;
   readonly #options: SessionsOptions;
@@ -139,6 +163,7 @@ export class Sessions implements AsyncDisposable {
     return this.#databases.form;
   }
 
+  /** True once `close()` was called. */
   get closed(): boolean {
     return this.#closed;
   }
@@ -223,7 +248,12 @@ export class Sessions implements AsyncDisposable {
    * for every subscription it matches; the reservations go to
    * `hostEventDeliveries()` streams of this store (and are returned).
    */
-  async emitHostEvent(request: HostEventOccurrenceRequest): Promise<{ occurrence: HostEventOccurrenceRecord; deliveries: TriggerDeliveryReservation[] }> {
+  async emitHostEvent(request: HostEventOccurrenceRequest): Promise<{
+    /** The recorded occurrence. */
+    occurrence: HostEventOccurrenceRecord;
+    /** The deliveries reserved for it. */
+    deliveries: TriggerDeliveryReservation[];
+  }> {
     const store = await this.hostEvents();
     const occurrence = await store.recordOccurrence(request);
     const deliveries = await store.reserveMatchingDeliveries(occurrence.occurrence_id);
@@ -256,6 +286,7 @@ export class Sessions implements AsyncDisposable {
     await this.#options.onClose?.();
   }
 
+  /** Closes the store (`await using`). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

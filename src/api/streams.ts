@@ -12,6 +12,7 @@ import type { SqliteProcessRegistry } from '../core/stores/process-registry.ts';
 import { CANCELLED_EVENT, COMPLETED_EVENT, FAILED_EVENT } from '../core/process/model.ts';
 import { Wakeup, aborted, checkPollInterval } from './wait.ts';
 
+/** Options of the `for await` streams (claims, deliveries). */
 export interface StreamOptions {
   /** Ends the stream (the loop just stops). */
   signal?: AbortSignal;
@@ -19,6 +20,7 @@ export interface StreamOptions {
   pollIntervalMs?: number;
 }
 
+/** Options of `processEvents`. */
 export interface ProcessEventStreamOptions extends StreamOptions {
   /** Start after this sequence (default 0: every event). */
   after?: number;

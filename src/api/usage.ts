@@ -6,10 +6,15 @@ import type { TokenLedgerEntry, TokenUsage } from '../core/contract/session-mode
 import { InvalidInputError } from '../core/contract/errors.ts';
 import { tokenUsageTotal } from '../core/contract/session-model.ts';
 
+/** Token counts in camelCase. */
 export interface Usage {
+  /** Input (prompt) tokens. */
   inputTokens: number;
+  /** Output tokens. */
   outputTokens: number;
+  /** Input tokens served from the provider's cache. */
   cachedInputTokens: number;
+  /** Reasoning tokens. */
   reasoningTokens: number;
   /** input + output + reasoning (cached input is part of input, as in lash). */
   totalTokens: number;
@@ -17,9 +22,13 @@ export interface Usage {
 
 /** A turn's usage; missing counters are 0. */
 export interface UsageInput {
+  /** Input (prompt) tokens. */
   inputTokens?: number;
+  /** Output tokens. */
   outputTokens?: number;
+  /** Input tokens served from the provider's cache. */
   cachedInputTokens?: number;
+  /** Reasoning tokens. */
   reasoningTokens?: number;
   /** The model billed; default the session's model id. */
   model?: string;
@@ -27,11 +36,19 @@ export interface UsageInput {
   source?: string;
 }
 
+/** What `session.usage()` returns: totals, and per source and model. */
 export interface UsageTotals {
   /** Everything the session spent. */
   total: Usage;
   /** Per `(source, model)`, in first-seen order. */
-  bySource: Array<{ source: string; model: string; usage: Usage }>;
+  bySource: Array<{
+    /** What spent it. */
+    source: string;
+    /** The model billed. */
+    model: string;
+    /** The tokens. */
+    usage: Usage;
+  }>;
 }
 
 const COUNTERS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'reasoningTokens'] as const;

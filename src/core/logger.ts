@@ -3,7 +3,9 @@
  * lenient read, auto-GC failures after a commit, and so on.
  */
 export interface Logger {
+  /** Reports something wrong that did not fail the call (a corrupt row, a failed auto-GC). */
   warn(message: string, details?: Record<string, unknown>): void;
+  /** Reports detail, if the logger wants it. */
   debug?(message: string, details?: Record<string, unknown>): void;
 }
 
@@ -21,4 +23,5 @@ export const silentLogger: Logger = Object.freeze({ warn(): void {} });
 /** Milliseconds since the Unix epoch. Inject a fake one to test leases without sleeping. */
 export type Clock = () => number;
 
+/** `Date.now`. */
 export const systemClock: Clock = () => Date.now();

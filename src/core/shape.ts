@@ -64,6 +64,7 @@ export function expectI64(value: unknown, path: string): number {
   return value;
 }
 
+/** `value` as bytes; throws naming `path` when it is not a `Uint8Array`. */
 export function expectBytes(value: unknown, path: string): Uint8Array {
   const bytes = bytesFromJson(value);
   if (bytes === null) throw new ShapeError(`${path} must be bytes (a Uint8Array or an array of integers 0-255)`, path);

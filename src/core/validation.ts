@@ -117,7 +117,7 @@ interface WalkMode {
   readonly msgpack: boolean;
 }
 
-/** {@link findJsonProblem}'s message (it starts with the path), or `null`. */
+/** `findJsonProblem`'s message (it starts with the path), or `null`. */
 export function jsonValueProblem(value: unknown, what: string, options: JsonValueOptions = {}): string | null {
   return findJsonProblem(value, what, options)?.message ?? null;
 }

@@ -20,6 +20,7 @@ import { SessionError, openFailed } from '../api/errors.ts';
 import { openNodeSqlite, type NodeSqliteOptions } from '../drivers/node-sqlite/connection.ts';
 import { SqliteSessionStoreFactory } from '../drivers/node-sqlite/session-factory.ts';
 
+/** Options of `openSessions`. */
 export interface NodeSessionsOptions extends Omit<SessionsOptions, 'location' | 'onClose'> {
   /** `NORMAL` (default) or `FULL` (every commit survives power loss too); see `openNodeSqlite`. */
   synchronous?: NodeSqliteOptions['synchronous'];
@@ -32,6 +33,17 @@ export const SHARED_DATABASE_FILE = 'lash-runtime.db';
 /** `{safe id}-{16 hex}.db`, the session database names of a folder. */
 const SESSION_FILE = /-[0-9a-f]{16}\.db$/;
 
+/**
+ * Opens the session API on node:sqlite: one file holding one session, `':memory:'`, or `{ dir }` for one file per session (created if missing).
+ * @example
+ * ```ts
+ * import { openSessions } from 'lash-sqlite-store/node';
+ *
+ * await using sessions = await openSessions({ dir: './data/sessions' });
+ * await using chat = await sessions.session('chat-42');
+ * await chat.commitTurn({ messages: [{ role: 'user', text: 'Hello' }, { role: 'assistant', text: 'Hi!' }] });
+ * ```
+ */
 export async function openSessions(target: string | { dir: string }, options: NodeSessionsOptions = {}): Promise<Sessions> {
   const { synchronous, busyTimeoutMs, ...rest } = options;
   const connection: NodeSqliteOptions = { synchronous, busyTimeoutMs };

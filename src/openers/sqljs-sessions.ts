@@ -12,8 +12,20 @@ import { openFailed } from '../api/errors.ts';
 import { openSqlJs, type SqlJsConnection, type SqlJsOptions } from '../drivers/sqljs/connection.ts';
 import { isSqlJsMissingError } from '../drivers/sqljs/module.ts';
 
+/** Options of `openSqlJsSessions`: the session API's options and `openSqlJs`'s. */
 export interface SqlJsSessionsOptions extends Omit<SessionsOptions, 'location' | 'onClose'>, Omit<SqlJsOptions, 'codecs'> {}
 
+/**
+ * Opens the session API on sql.js (Node and browsers): in memory, shared by `name`, from `data`, or on a `persistence` target.
+ * @example
+ * ```ts
+ * import { openSqlJsSessions } from 'lash-sqlite-store/sqljs';
+ *
+ * await using sessions = await openSqlJsSessions({ name: 'playground' });
+ * await using chat = await sessions.session('scratch');
+ * await chat.commitTurn({ messages: [{ role: 'user', text: 'Write a haiku' }] });
+ * ```
+ */
 export async function openSqlJsSessions(options: SqlJsSessionsOptions = {}): Promise<Sessions> {
   // The store's options are taken out; everything else is the driver's (whatever options it grows).
   const { blobProfile, gcPolicy, clock, logger, codecs, cwd, ...driverOptions } = options;

@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { Encoder } from '@msgpack/msgpack';
-import {
-  BlobDescriptors,
-  COMPRESSION_THRESHOLD,
-  SESSION_SCHEMA,
-  ensureComponentSchema,
-  portableCodecs,
-  writeTransaction,
-  type BlobArtifactDescriptor,
-  type BuiltinBlobProfile,
-} from '../../src/index.ts';
+import { BlobDescriptors, type BlobArtifactDescriptor, type BuiltinBlobProfile } from '../../src/index.ts';
+import { SESSION_SCHEMA } from '../../src/core/schema/session.ts';
+import { ensureComponentSchema } from '../../src/core/schema/versions.ts';
+import { portableCodecs } from '../../src/core/codec/codecs.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { insertArtifactBlob, insertRawBlob, lookupBlob, readBlob } from '../../src/core/blobs/blob-table.ts';
 import { encodeEnvelope, envelopeContent, parseEnvelope } from '../../src/core/blobs/envelope.ts';
-import { compressionFor } from '../../src/core/blobs/profile.ts';
+import { COMPRESSION_THRESHOLD, compressionFor } from '../../src/core/blobs/profile.ts';
 import { nodeCodecs } from '../../src/node.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { CapturingLogger } from '../support/logger.ts';

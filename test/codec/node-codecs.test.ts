@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { portableCodecs } from '../../src/index.ts';
+import { portableCodecs } from '../../src/core/codec/codecs.ts';
 import { nodeCodecs } from '../../src/node.ts';
 
 describe('node codecs', () => {

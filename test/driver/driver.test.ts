@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import {
-  SqliteError,
-  SqliteValueError,
-  TransactionError,
-  readTransaction,
-  rollback,
-  writeTransaction,
-  type SqliteConnection,
-} from '../../src/index.ts';
+import { SqliteError, SqliteValueError, TransactionError, type SqliteConnection } from '../../src/index.ts';
+import { readTransaction, rollback, writeTransaction } from '../../src/core/driver/transaction.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 
 function table(conn: SqliteConnection): void {

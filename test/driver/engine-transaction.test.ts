@@ -6,14 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  Store,
-  TransactionError,
-  readTransaction,
-  rollback,
-  writeTransaction,
-  type SqliteConnection,
-} from '../../src/index.ts';
+import { Store, TransactionError, type SqliteConnection } from '../../src/index.ts';
+import { readTransaction, rollback, writeTransaction } from '../../src/core/driver/transaction.ts';
 import { openSqlJs } from '../../src/sqljs.ts';
 
 const TRANSACTION_SQL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i;

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SqliteBusyError, SqliteReadOnlyError, SqliteValueError, readTransaction, writeTransaction } from '../../src/index.ts';
+import { SqliteBusyError, SqliteReadOnlyError, SqliteValueError } from '../../src/index.ts';
 import { nodeCodecs, openNodeSqlite } from '../../src/node.ts';
 import { spawnChild } from '../support/child.ts';
 import { tempDir } from '../support/drivers.ts';
 import { BUSY_ATTEMPT_MS, OperationRunner } from '../../src/core/driver/runner.ts';
-import { writeAttempt } from '../../src/core/driver/transaction.ts';
+import { readTransaction, writeAttempt, writeTransaction } from '../../src/core/driver/transaction.ts';
 
 const HOLD = join(import.meta.dirname, '../fixtures/hold-write-lock.ts');
 const HOLD_EXCLUSIVE = join(import.meta.dirname, '../fixtures/hold-exclusive-lock.ts');

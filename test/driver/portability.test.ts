@@ -2,15 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  BlobDescriptors,
-  SESSION_SCHEMA,
-  ensureComponentSchema,
-  portableCodecs,
-  silentLogger,
-  writeTransaction,
-  type SqliteConnection,
-} from '../../src/index.ts';
+import { BlobDescriptors, silentLogger, type SqliteConnection } from '../../src/index.ts';
+import { SESSION_SCHEMA } from '../../src/core/schema/session.ts';
+import { ensureComponentSchema } from '../../src/core/schema/versions.ts';
+import { portableCodecs } from '../../src/core/codec/codecs.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { insertArtifactBlob, readBlob } from '../../src/core/blobs/blob-table.ts';
 import { atomicFilePersistence, openNodeSqlite } from '../../src/node.ts';
 import { openSqlJs } from '../../src/sqljs.ts';

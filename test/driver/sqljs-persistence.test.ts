@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SqliteBusyError, SqliteError, TransactionError, writeTransaction } from '../../src/index.ts';
+import { SqliteBusyError, SqliteError, TransactionError } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { fileLogPersistence } from '../../src/node.ts';
 import {
   SlottedLogTarget,

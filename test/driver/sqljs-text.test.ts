@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { it } from 'node:test';
 import type { SqlJsStatic } from 'sql.js';
-import { Store, writeTransaction, type SessionMeta } from '../../src/index.ts';
+import { Store, type SessionMeta } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { openSqlJs } from '../../src/sqljs.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 

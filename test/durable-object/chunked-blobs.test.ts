@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { BlobDescriptors, Store, persistedStateCommit, writeTransaction, type SqliteConnection } from '../../src/index.ts';
+import { BlobDescriptors, Store, persistedStateCommit, type SqliteConnection } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { defaultState } from '../session/helpers.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { CapturingLogger } from '../support/logger.ts';

@@ -10,16 +10,15 @@ import {
   canonicalJson,
   createRuntimeEffectEnvelope,
   effectInvocation,
-  executeLocal,
   expectRuntimeEffectOutcome,
-  intoProcess,
-  portableCodecs,
-  runtimeEffectEnvelopeHash,
   runtimeScope,
   runtimeScopeForTurn,
   type ProcessRegistry,
   type RuntimeEffectEnvelope,
 } from '../../src/index.ts';
+import { executeLocal, intoProcess } from '../../src/core/effects/local-executor.ts';
+import { portableCodecs } from '../../src/core/codec/codecs.ts';
+import { runtimeEffectEnvelopeHash } from '../../src/core/effects/envelope.ts';
 import { nodeCodecs } from '../../src/node.ts';
 import { execEnvelope, execOutcome, marker } from './samples.ts';
 

@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  EFFECT_SCHEMA,
   EffectScope,
   LocalExecutor,
   RuntimeEffectControllerError,
   SchemaVersionError,
   SqliteEffectHost,
   SqliteRuntimeEffectController,
-  writeTransaction,
   type RuntimeEffectEnvelope,
   type SqliteConnection,
 } from '../../src/index.ts';
+import { EFFECT_SCHEMA } from '../../src/core/effects/schema.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { openNodeSqlite } from '../../src/node.ts';
 import { spawnChild } from '../support/child.ts';
 import { ManualClock } from '../support/clock.ts';

@@ -10,8 +10,6 @@ import {
   createRuntimeEffectEnvelope,
   externalInput,
   lashlangProcessEventTypes,
-  processCommandEffectId,
-  processEffectInvocation,
   processRegistration,
   processScope,
   type ProcessCommand,
@@ -21,6 +19,7 @@ import {
   type RuntimeEffectEnvelope,
   type SqliteConnection,
 } from '../../src/index.ts';
+import { processCommandEffectId, processEffectInvocation } from '../../src/core/process/commands.ts';
 import { describeEachDriver, type DriverUnderTest } from '../support/drivers.ts';
 import { ManualClock } from '../support/clock.ts';
 import { failingExecutor } from './samples.ts';

@@ -6,16 +6,16 @@ import {
   EffectScope,
   LocalExecutor,
   RuntimeEffectControllerError,
-  ScopedEffectController,
   createRuntimeEffectEnvelope,
   effectInvocation,
-  runtimeEffectEnvelopeHash,
   runtimeScope,
   type EffectHost,
   type RuntimeEffectController,
   type RuntimeEffectEnvelope,
   type RuntimeEffectOutcome,
 } from '../../src/index.ts';
+import { ScopedEffectController } from '../../src/core/effects/controller.ts';
+import { runtimeEffectEnvelopeHash } from '../../src/core/effects/envelope.ts';
 
 interface Recorded {
   runtime_scope: unknown;

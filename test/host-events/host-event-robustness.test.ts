@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { PluginError, SchemaVersionError, SqliteHostEventStore, type SqliteConnection } from '../../src/index.ts';
+import { HOST_EVENT_SCHEMA } from '../../src/core/host-events/schema.ts';
 import {
-  HOST_EVENT_SCHEMA,
-  PluginError,
-  SchemaVersionError,
-  SqliteHostEventStore,
   defaultHostEventSourceKey,
   deterministicDeliveryProcessId,
   deterministicOccurrenceId,
   emptyHostEventSourceKey,
   hostEventOccurrenceRequestHash,
-  portableCodecs,
-  writeTransaction,
-  type SqliteConnection,
-} from '../../src/index.ts';
+} from '../../src/core/host-events/keys.ts';
+import { portableCodecs } from '../../src/core/codec/codecs.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { nodeCodecs, openNodeSqlite } from '../../src/node.ts';
 import { spawnChild } from '../support/child.ts';
 import { ManualClock } from '../support/clock.ts';

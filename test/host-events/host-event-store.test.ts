@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import {
-  PluginError,
-  SqliteHostEventStore,
-  deterministicDeliveryProcessId,
-  emptyHostEventSourceKey,
-  type SqliteConnection,
-} from '../../src/index.ts';
+import { PluginError, SqliteHostEventStore, type SqliteConnection } from '../../src/index.ts';
+import { deterministicDeliveryProcessId, emptyHostEventSourceKey } from '../../src/core/host-events/keys.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { ManualClock } from '../support/clock.ts';
 import { BUTTON, buttonRequest, sampleDraft } from './samples.ts';

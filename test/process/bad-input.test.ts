@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
   anySchema,
-  cancelRequested,
   PluginError,
   processScope,
   type ProcessRegistration,
   type SqliteConnection,
   type SqliteProcessRegistry,
 } from '../../src/index.ts';
+import { cancelRequested } from '../../src/core/process/append.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { dump, freshRegistry, plainEventType, registration, rejection, tableCounts, wakeEventType } from './support.ts';
 

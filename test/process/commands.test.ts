@@ -4,19 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { canonicalJson, processScope, type RuntimeInvocation } from '../../src/index.ts';
 import {
-  canonicalJson,
   hostEventDeliveryReplayKey,
-  portableCodecs,
   processCommandEffectId,
   processEffectInvocation,
-  processScope,
   processSignalReplayKey,
   processWakeSourceKey,
-  snapshotForSession,
-  stableJsonSha256Hex,
-  type RuntimeInvocation,
-} from '../../src/index.ts';
+} from '../../src/core/process/commands.ts';
+import { portableCodecs } from '../../src/core/codec/codecs.ts';
+import { snapshotForSession } from '../../src/core/process/observation.ts';
+import { stableJsonSha256Hex } from '../../src/core/codec/canonical-json.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { freshRegistry, registration } from './support.ts';
 

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
   agentFrameScope,
-  cancelRequested,
   objectSchema,
   PluginError,
   processScope,
   type ProcessEventType,
   type ProcessRegistration,
 } from '../../src/index.ts';
+import { cancelRequested } from '../../src/core/process/append.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import {
   freshRegistry,

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { PluginError, processScope, writeTransaction, type SqliteConnection } from '../../src/index.ts';
+import { PluginError, processScope, type SqliteConnection } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { dump, freshRegistry, plainEventType, registration, rejection } from './support.ts';
 

@@ -6,16 +6,16 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
-  ensureComponentSchema,
   PluginError,
   SqliteReadOnlyError,
-  PROCESS_SCHEMA_VERSION,
   processScope,
   SchemaVersionError,
-  SESSION_SCHEMA,
   SqliteProcessRegistry,
-  writeTransaction,
 } from '../../src/index.ts';
+import { ensureComponentSchema } from '../../src/core/schema/versions.ts';
+import { PROCESS_SCHEMA_VERSION } from '../../src/core/process/schema.ts';
+import { SESSION_SCHEMA } from '../../src/core/schema/session.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { dump, openOn, registration, rejection, wakeEventType } from './support.ts';
 

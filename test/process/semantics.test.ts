@@ -5,14 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  jsonPointer,
-  lashSchemaProblem,
-  materializeSemantics,
-  PluginError,
-  selectValue,
-  type JsonValue,
-} from '../../src/index.ts';
+import { PluginError, type JsonValue } from '../../src/index.ts';
+import { jsonPointer, selectValue } from '../../src/core/process/selectors.ts';
+import { lashSchemaProblem } from '../../src/core/process/lash-schema.ts';
+import { materializeSemantics } from '../../src/core/process/materialize.ts';
 
 describe('LashSchema validator', () => {
   const tokenSchema = {

@@ -3,7 +3,6 @@ import type { TestContext } from 'node:test';
 import {
   QueuedWork,
   queuedTurnInputDraft,
-  writeTransaction,
   type DeliveryPolicy,
   type QueuedWorkBatch,
   type QueuedWorkBatchDraft,
@@ -12,6 +11,7 @@ import {
   type SlotPolicy,
   type SqliteConnection,
 } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { deleteCompletedBatches, validateQueueCompletions } from '../../src/core/queue/completion.ts';
 import { ManualClock } from '../support/clock.ts';
 import type { DriverUnderTest, Location } from '../support/drivers.ts';

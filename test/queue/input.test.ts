@@ -10,10 +10,10 @@ import {
   withAvailableAtMs,
   withMergeKey,
   withSourceKey,
-  writeTransaction,
   type QueuedWorkBatchDraft,
   type QueuedWorkClaim,
 } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { describeEachDriver, nodeSqliteDriver } from '../support/drivers.ts';
 import { TTL, draft, openQueue, snapshot, type QueueHarness } from './helpers.ts';
 

@@ -14,9 +14,9 @@ import {
   withAvailableAtMs,
   withMergeKey,
   withSourceKey,
-  writeTransaction,
   type QueuedWorkPayload,
 } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { FAR_FUTURE_MS, TTL, WAKE, completeClaims, draft, ids, openQueue, snapshot } from './helpers.ts';
 

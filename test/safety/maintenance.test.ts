@@ -24,8 +24,8 @@ import {
   completingQueueClaim,
   externalInput,
   processRegistration,
-  writeTransaction,
 } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { DEFAULT_BLOB_GRACE_MS } from '../../src/core/blobs/pins.ts';
 import { GC_BATCH_SIZE } from '../../src/core/session/gc.ts';
 import { SqliteSessionStoreFactory, openNodeSqlite } from '../../src/node.ts';

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  SESSION_SCHEMA,
-  SchemaVersionError,
-  ensureComponentSchema,
-  writeTransaction,
-  type ComponentSchema,
-  type SqliteConnection,
-} from '../../src/index.ts';
+import { SchemaVersionError, type SqliteConnection } from '../../src/index.ts';
+import { SESSION_SCHEMA } from '../../src/core/schema/session.ts';
+import { ensureComponentSchema, type ComponentSchema } from '../../src/core/schema/versions.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { openNodeSqlite } from '../../src/node.ts';
 import { spawnChild } from '../support/child.ts';
 import { describeEachDriver, tempDir } from '../support/drivers.ts';

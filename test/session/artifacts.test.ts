@@ -2,14 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import {
-  ArtifactStoreError,
-  InMemoryLashlangArtifactStore,
-  moduleArtifactFromStoreBytes,
-  moduleArtifactToStoreBytes,
-  writeTransaction,
-  type ModuleArtifact,
-} from '../../src/index.ts';
+import { ArtifactStoreError, InMemoryLashlangArtifactStore, type ModuleArtifact } from '../../src/index.ts';
+import { moduleArtifactFromStoreBytes, moduleArtifactToStoreBytes } from '../../src/core/artifacts/lashlang.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { utf8Encode } from '../../src/core/codec/utf8.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { openFresh, rejection, snapshot } from './helpers.ts';

@@ -169,7 +169,7 @@ describeEachDriver('commitRuntimeState', (driver) => {
   it('validates queue completions after the CAS and deletes completed batches with the commit', async (t) => {
     const { store, conn } = await openFresh(driver, t);
     // A claimed batch as the queue component leaves it (raw rows: the queue is built elsewhere).
-    const { writeTransaction } = await import('../../src/index.ts');
+    const { writeTransaction } = await import('../../src/core/driver/transaction.ts');
     writeTransaction(conn, () => {
       conn.run(
         `INSERT INTO queued_work_batches (batch_id, session_id, delivery_policy, slot_policy, merge_key_json, available_at_ms,
@@ -297,7 +297,7 @@ describeEachDriver('commitRuntimeState', (driver) => {
   it('refuses to commit onto an undecodable head, and loadSession reports it', async (t) => {
     const { store, conn } = await openFresh(driver, t);
     await store.commitRuntimeState(commitAt('root', 0));
-    const { writeTransaction } = await import('../../src/index.ts');
+    const { writeTransaction } = await import('../../src/core/driver/transaction.ts');
     for (const corrupt of ['{not json', '{}', '{"config":{"provider_id":"p","model":{"id":"m","limits":{"context_window_tokens":0}}}}']) {
       writeTransaction(conn, () => conn.run('UPDATE session_head SET head_json = ?', [corrupt]));
       const before = snapshot(conn);
@@ -311,7 +311,7 @@ describeEachDriver('commitRuntimeState', (driver) => {
   it('reads the binding from the stored head, not from what this store last wrote', async (t) => {
     const { store, conn } = await openFresh(driver, t);
     await store.commitRuntimeState(commitAt('root', 0));
-    const { writeTransaction } = await import('../../src/index.ts');
+    const { writeTransaction } = await import('../../src/core/driver/transaction.ts');
     // Another writer rebinds the head behind this store's back (same bytes but for the id).
     writeTransaction(conn, () => conn.run("UPDATE session_head SET head_json = replace(head_json, '\"session_id\":\"root\"', '\"session_id\":\"other\"')"));
     const error = storeError(await rejection(store.commitRuntimeState(commitAt('root', 1))));

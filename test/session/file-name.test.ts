@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { portableCodecs, safeSessionDbFileName } from '../../src/index.ts';
+import { safeSessionDbFileName } from '../../src/index.ts';
+import { portableCodecs } from '../../src/core/codec/codecs.ts';
 import { nodeCodecs } from '../../src/node.ts';
 
 describe('safeSessionDbFileName', () => {

@@ -1,13 +1,8 @@
 /** Garbage collection (SQ-2, SQ-8, SQ-9) and its refusal to guess on undecodable roots. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import {
-  BlobDescriptors,
-  StoreError,
-  persistedStateCommit,
-  writeTransaction,
-  type ModuleArtifact,
-} from '../../src/index.ts';
+import { BlobDescriptors, StoreError, persistedStateCommit, type ModuleArtifact } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { utf8Encode } from '../../src/core/codec/utf8.ts';
 import { DEFAULT_BLOB_GRACE_MS } from '../../src/core/blobs/pins.ts';
 import { ManualClock } from '../support/clock.ts';

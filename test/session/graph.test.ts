@@ -1,7 +1,14 @@
 /** `SessionGraph` semantics (§1.4) and the store's graph reads on odd data. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SessionGraph, graphDelta, persistedStateCommit, persistedStateWithGraphCommit, applyCommitResult, writeTransaction } from '../../src/index.ts';
+import {
+  SessionGraph,
+  graphDelta,
+  persistedStateCommit,
+  persistedStateWithGraphCommit,
+  applyCommitResult,
+} from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { defaultState, graphOf, messageNode, openFresh, sampleNode } from './helpers.ts';
 

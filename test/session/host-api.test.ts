@@ -1,14 +1,8 @@
 /** The host-facing inherent API of the store (§1.11, §2.12). */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import {
-  BlobDescriptors,
-  Store,
-  StoreError,
-  persistedStateCommit,
-  writeTransaction,
-  type SessionHead,
-} from '../../src/index.ts';
+import { BlobDescriptors, Store, StoreError, persistedStateCommit, type SessionHead } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { decodeMsgpack } from '../../src/core/codec/msgpack.ts';
 import { utf8Encode } from '../../src/core/codec/utf8.ts';
 import { describeEachDriver } from '../support/drivers.ts';

@@ -1,7 +1,9 @@
 /** The session schema on open: SQ-7, and refusal of other versions with nothing changed. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { SESSION_SCHEMA_VERSION, SchemaVersionError, Store, writeTransaction } from '../../src/index.ts';
+import { SchemaVersionError, Store } from '../../src/index.ts';
+import { SESSION_SCHEMA_VERSION } from '../../src/core/schema/session.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { snapshot } from './helpers.ts';
 

@@ -5,14 +5,19 @@
  */
 import type { BaseCheckpointSaver, CheckpointMetadata, CheckpointTuple, PendingWrite } from '@langchain/langgraph-checkpoint';
 
+/** Options of `copyCheckpoints`. */
 export interface CopyCheckpointsOptions {
   /** Only these threads; every thread the source lists by default. */
   threadIds?: readonly string[];
 }
 
+/** What `copyCheckpoints` copied. */
 export interface CopyReport {
+  /** Threads copied. */
   threads: number;
+  /** Checkpoints copied. */
   checkpoints: number;
+  /** Pending writes copied. */
   writes: number;
 }
 

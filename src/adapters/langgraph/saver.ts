@@ -68,6 +68,7 @@ import { LANGGRAPH_SCHEMA } from './schema.ts';
 import { ValueReader, type Resolved } from './value-reader.ts';
 import { ValueWriter } from './value-writer.ts';
 
+/** Options of `LashCheckpointSaver`. */
 export interface LashCheckpointSaverOptions {
   /** LangGraph's serializer; default `JsonPlusSerializer`, as every LangGraph saver. */
   serde?: SerializerProtocol;
@@ -78,6 +79,7 @@ export interface LashCheckpointSaverOptions {
   blobProfile?: BuiltinBlobProfile;
   /** Hashing and zlib; default the connection's own (`node:crypto` on node:sqlite) or the portable ones. */
   codecs?: Codecs;
+  /** Where corrupt rows are reported (default: `console`). */
   logger?: Logger;
   /**
    * Channel values are not mutated in place once checkpointed — LangGraph's
@@ -124,6 +126,17 @@ interface ResolvedTuple {
   readonly sends: Resolved[] | null;
 }
 
+/**
+ * A LangGraph.js checkpointer (`BaseCheckpointSaver`) on any `SqliteConnection`: node:sqlite, sql.js (browsers too) or a Durable Object. Channel values are stored by content and message lists as trees, so a turn costs the same at turn 1,000 as at turn 1.
+ * @example
+ * ```ts
+ * import { LashCheckpointSaver } from 'lash-sqlite-store/langgraph';
+ * import { openNodeSqlite } from 'lash-sqlite-store/node';
+ *
+ * const graph = workflow.compile({ checkpointer: new LashCheckpointSaver(openNodeSqlite('./agent.db')) });
+ * await graph.invoke(input, { configurable: { thread_id: 'thread-1' } });
+ * ```
+ */
 export class LashCheckpointSaver extends BaseCheckpointSaver {
   readonly #conn: SqliteConnection;
   readonly #codecs: Codecs;
@@ -160,6 +173,7 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
 
   // ---- reads -------------------------------------------------------------------
 
+  /** The checkpoint `config` names (the latest of its thread and namespace when it names no checkpoint id), with its pending writes; `undefined` when there is none. */
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     const threadId = config.configurable?.thread_id;
     if (threadId === undefined) return undefined;
@@ -173,6 +187,7 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
     return resolved === undefined ? undefined : this.#materializeTuple(resolved);
   }
 
+  /** The checkpoints of `config`'s thread, newest first, filtered by `options` (`before`, `limit`, `filter` on metadata). */
   async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
     const configurable = config.configurable ?? {};
     const query = {
@@ -230,6 +245,7 @@ export class LashCheckpointSaver extends BaseCheckpointSaver {
 
   // ---- writes ------------------------------------------------------------------
 
+  /** Stores a checkpoint and its metadata; returns the config that names it. */
   async put(
     config: RunnableConfig,
     checkpoint: Checkpoint,

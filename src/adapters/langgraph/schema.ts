@@ -28,6 +28,7 @@
  */
 import type { ComponentSchema } from '../../core/schema/versions.ts';
 
+/** The version of the `langgraph` component's schema. */
 export const LANGGRAPH_SCHEMA_VERSION = 1;
 
 const DDL = `
@@ -83,6 +84,7 @@ CREATE TABLE IF NOT EXISTS langgraph_meta (
 );
 `;
 
+/** The tables and version of the `langgraph` component. */
 export const LANGGRAPH_SCHEMA: ComponentSchema = Object.freeze({
   component: 'langgraph',
   label: 'langgraph checkpointer',

@@ -25,8 +25,11 @@ import { Store } from '../../core/stores/session-store.ts';
 import { identifierProblem } from '../../core/validation.ts';
 import { checkedItem, itemNode, itemOf } from './items.ts';
 
+/** Options of `LashAgentSession`. */
 export interface LashAgentSessionOptions {
+  /** The database (any driver); the session never closes it. */
   connection: SqliteConnection;
+  /** The session id: one lash session graph per id. */
   sessionId: string;
   /** Options of the session store opened on `connection`. */
   storeOptions?: StoreOptions;
@@ -58,6 +61,18 @@ interface Head {
   readonly leaf: string | null;
 }
 
+/**
+ * An OpenAI Agents JS `Session` kept as a lash session graph on any `SqliteConnection`: the picker, the CLI and GC see it, and concurrent writers are safe.
+ * @example
+ * ```ts
+ * import { run } from '@openai/agents';
+ * import { LashAgentSession } from 'lash-sqlite-store/openai-agents';
+ * import { openNodeSqlite } from 'lash-sqlite-store/node';
+ *
+ * const session = new LashAgentSession({ connection: openNodeSqlite('./agent.db'), sessionId: 'user-42' });
+ * await run(agent, 'Hello', { session });
+ * ```
+ */
 export class LashAgentSession implements Session {
   readonly #sessionId: string;
   readonly #config: PersistedSessionConfig;

@@ -23,18 +23,28 @@ export type ModuleRef = string;
 
 const MODULE_REF = /^lashlang:v[0-9]+:sha256:[0-9a-f]{64}$/;
 
+/** A compiled lashlang module, stored as opaque JSON keyed by its `module_ref`. */
 export interface ModuleArtifact {
+  /** The module's content ref (`lashlang:v1:sha256:{hex}`). */
   module_ref: ModuleRef;
+  /** The host surface the module was compiled against. */
   required_surface_ref: string;
+  /** That surface (opaque). */
   required_surface: JsonValue;
+  /** What the module exports. */
   exports: { processes?: Record<string, { component: string; pos: number }>; [extra: string]: unknown };
+  /** The module's canonical IR (opaque). */
   canonical_ir: JsonValue;
+  /** The modules it depends on, if any. */
   dependencies?: ModuleRef[];
   [extra: string]: unknown;
 }
 
+/** The lashlang module-artifact store: `put` by artifact, `get` by `module_ref` (`null` when unknown). */
 export interface LashlangArtifactStore {
+  /** `'durable'` when a stored artifact survives a crash. */
   durabilityTier(): DurabilityTier;
+  /** Stores an artifact (idempotent by `module_ref`). */
   putModuleArtifact(artifact: ModuleArtifact): Promise<void>;
   /** `null` for a ref the store does not know. */
   getModuleArtifact(moduleRef: ModuleRef): Promise<ModuleArtifact | null>;
@@ -143,10 +153,12 @@ export function artifactRootRefs(ctx: ArtifactContext): string[] {
 export class InMemoryLashlangArtifactStore implements LashlangArtifactStore {
   readonly #artifacts = new Map<ModuleRef, Uint8Array>();
 
+  /** Always `'inline'`. */
   durabilityTier(): DurabilityTier {
     return 'inline';
   }
 
+  /** Stores an artifact in memory. */
   async putModuleArtifact(artifact: ModuleArtifact): Promise<void> {
     this.#artifacts.set(artifact.module_ref, moduleArtifactToStoreBytes(artifact));
   }

@@ -8,52 +8,75 @@ import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import type { U64 } from '../contract/json.ts';
 import type { AttachmentId, AttachmentManifest } from './manifest.ts';
 
+/** The image formats an attachment may have. */
 export type ImageMediaType = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
+/** An attachment's media type (images only). */
 export type MediaType = { kind: 'image'; type: ImageMediaType };
 
+/** What the caller tells the store about new attachment bytes. */
 export interface AttachmentCreateMeta {
+  /** The media type. */
   media_type: MediaType;
+  /** Width in pixels, if known. */
   width?: number;
+  /** Height in pixels, if known. */
   height?: number;
+  /** A label, if any. */
   label?: string;
 }
 
+/** A stored attachment's metadata. */
 export interface AttachmentMeta {
+  /** The content id (SHA-256 of the bytes). */
   id: AttachmentId;
+  /** The media type. */
   media_type: MediaType;
+  /** The size in bytes. */
   byte_len: U64;
+  /** Width in pixels, if known. */
   width?: number;
+  /** Height in pixels, if known. */
   height?: number;
+  /** A label, if any. */
   label?: string;
 }
 
+/** A reference to a stored attachment (its metadata). */
 export type AttachmentRef = AttachmentMeta;
 
+/** An attachment's metadata and bytes. */
 export interface StoredAttachment {
+  /** The metadata. */
   meta: AttachmentMeta;
+  /** The bytes. */
   bytes: Uint8Array;
 }
 
 /** `Ephemeral` maps to tier `inline`, `Durable` to `durable`. */
 export type AttachmentStorePersistence = 'Ephemeral' | 'Durable';
 
+/** What went wrong in an `AttachmentStoreError`, tagged on `kind`. */
 export type AttachmentStoreErrorDetail =
   | { kind: 'NotFound'; id: AttachmentId }
   | { kind: 'Io'; path: string; cause: unknown }
   | { kind: 'MissingMeta'; id: AttachmentId }
   | { kind: 'ManifestRecordFailed'; message: string };
 
+/** The error of an attachment store; switch on `detail.kind`. */
 export class AttachmentStoreError extends Error {
   static {
     brandError(this, 'AttachmentStoreError');
   }
+  /** Always `'AttachmentStoreError'`. */
   override name = 'AttachmentStoreError';
+  /** What went wrong. */
   readonly detail: AttachmentStoreErrorDetail;
   constructor(detail: AttachmentStoreErrorDetail, options?: { cause?: unknown }) {
     super(attachmentErrorMessage(detail), options);
     this.detail = detail;
   }
 
+  /** The detail's `kind`. */
   get kind(): AttachmentStoreErrorDetail['kind'] {
     return this.detail.kind;
   }
@@ -74,7 +97,9 @@ function attachmentErrorMessage(detail: AttachmentStoreErrorDetail): string {
 
 /** Synchronous, like the manifest it works with. */
 export interface AttachmentStore {
+  /** Whether stored attachments survive the process. */
   persistence(): AttachmentStorePersistence;
+  /** Stores bytes (content-addressed: the same bytes give the same ref). */
   put(bytes: Uint8Array, meta: AttachmentCreateMeta): AttachmentRef;
   /** Throws `AttachmentStoreError` (`NotFound` for an unknown id). */
   get(id: AttachmentId): StoredAttachment;
@@ -102,10 +127,12 @@ export class InMemoryAttachmentStore implements AttachmentStore {
     this.#codecs = options.codecs ?? portableCodecs;
   }
 
+  /** Always `'Ephemeral'`. */
   persistence(): AttachmentStorePersistence {
     return 'Ephemeral';
   }
 
+  /** Stores bytes in memory. */
   put(bytes: Uint8Array, meta: AttachmentCreateMeta): AttachmentRef {
     const id = contentId(bytes, this.#codecs);
     const existing = this.#entries.get(id);
@@ -147,18 +174,22 @@ export class SessionScopedAttachmentStore implements AttachmentStore {
     this.#clock = options.clock ?? Date.now;
   }
 
+  /** The store the bytes go to. */
   inner(): AttachmentStore {
     return this.#inner;
   }
 
+  /** The manifest the intents go to. */
   manifest(): AttachmentManifest {
     return this.#manifest;
   }
 
+  /** The inner store's persistence. */
   persistence(): AttachmentStorePersistence {
     return this.#inner.persistence();
   }
 
+  /** Records the intent in the manifest, then stores the bytes in the inner store. */
   put(bytes: Uint8Array, meta: AttachmentCreateMeta): AttachmentRef {
     const id = contentId(bytes, this.#codecs);
     try {

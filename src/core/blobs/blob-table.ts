@@ -21,12 +21,17 @@ import type { BuiltinBlobProfile } from './profile.ts';
 /** Lowercase hex SHA-256 of a blob's logical content. */
 export type BlobRef = string;
 
+/** What blob reads and writes need: the connection, codecs and a logger. */
 export interface BlobIo {
+  /** The connection. */
   readonly conn: SqliteConnection;
+  /** Hashing and compression. */
   readonly codecs: Codecs;
+  /** Where corrupt blobs are reported. */
   readonly logger: Logger;
 }
 
+/** The result of looking a blob up: missing, found (decoded), or corrupt. */
 export type BlobLookup =
   | { readonly status: 'missing' }
   | { readonly status: 'ok'; readonly content: Uint8Array; readonly descriptor: BlobArtifactDescriptor | null }

@@ -5,6 +5,7 @@
  */
 import { ShapeError, expectArray, expectObject } from '../shape.ts';
 
+/** What a blob holds (stored in its envelope). */
 export type PersistedArtifactKind =
   | 'GenericBlob'
   | 'CheckpointManifest'
@@ -13,11 +14,15 @@ export type PersistedArtifactKind =
   | 'ExecutionStateSnapshot'
   | 'LashlangModule';
 
+/** Hints for how a blob is stored. */
 export type BlobStorageHint = 'Compressible' | 'InlinePreferred' | 'LargePayload';
 
+/** How a blob's content is stored in its envelope. */
 export type BlobCompression = 'None' | 'Zlib';
 
+/** Describes a blob: its kind and storage hints. */
 export interface BlobArtifactDescriptor {
+  /** What it holds. */
   kind: PersistedArtifactKind;
   /** Left out when empty. */
   hints?: BlobStorageHint[];
@@ -36,17 +41,23 @@ export const BLOB_STORAGE_HINTS: readonly BlobStorageHint[] = ['Compressible', '
 
 /** The built-in descriptors of the reference. */
 export const BlobDescriptors = Object.freeze({
+  /** A checkpoint manifest. */
   checkpointManifest: (): BlobArtifactDescriptor => ({ kind: 'CheckpointManifest', hints: ['Compressible'] }),
+  /** A tool-state snapshot. */
   toolStateSnapshot: (): BlobArtifactDescriptor => ({ kind: 'ToolState', hints: ['Compressible', 'LargePayload'] }),
+  /** A plugin-session snapshot. */
   pluginSessionSnapshot: (): BlobArtifactDescriptor => ({
     kind: 'PluginSessionSnapshot',
     hints: ['Compressible', 'LargePayload'],
   }),
+  /** An execution-state snapshot. */
   executionStateSnapshot: (): BlobArtifactDescriptor => ({
     kind: 'ExecutionStateSnapshot',
     hints: ['Compressible', 'LargePayload'],
   }),
+  /** A lashlang module. */
   lashlangModule: (): BlobArtifactDescriptor => ({ kind: 'LashlangModule', hints: ['Compressible', 'LargePayload'] }),
+  /** Any other blob. */
   generic: (): BlobArtifactDescriptor => ({ kind: 'GenericBlob' }),
 });
 

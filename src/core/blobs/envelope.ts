@@ -18,8 +18,11 @@ import {
 } from './descriptor.ts';
 import { compressionFor, type BuiltinBlobProfile } from './profile.ts';
 
+/** The msgpack envelope a typed blob is stored in: descriptor, compression, content. */
 export interface StoredBlobEnvelope {
+  /** What the blob holds. */
   descriptor: BlobArtifactDescriptor;
+  /** Whether `content` is zlib-compressed. */
   compression: BlobCompression;
   /** As stored: compressed when `compression` is `'Zlib'`. */
   content: Uint8Array;

@@ -4,6 +4,7 @@
  */
 import type { BlobArtifactDescriptor, BlobCompression } from './descriptor.ts';
 
+/** How blobs are compressed: `LowLatency` (rarely), `Balanced` (the default for files) or `Compact` (whenever it helps). */
 export type BuiltinBlobProfile = 'LowLatency' | 'Balanced' | 'Compact';
 
 export const BLOB_PROFILES: readonly BuiltinBlobProfile[] = ['LowLatency', 'Balanced', 'Compact'];
@@ -25,6 +26,7 @@ export function compressionFor(
   return compressible && contentLength >= COMPRESSION_THRESHOLD[profile] ? 'Zlib' : 'None';
 }
 
+/** Whether `value` names a `BuiltinBlobProfile`. */
 export function isBlobProfile(value: unknown): value is BuiltinBlobProfile {
   return typeof value === 'string' && (BLOB_PROFILES as readonly string[]).includes(value);
 }

@@ -47,9 +47,14 @@ export class CanonicalJsonError extends TypeError {
   static {
     brandError(this, 'CanonicalJsonError');
   }
+  /** Always `'CanonicalJsonError'`. */
   override name = 'CanonicalJsonError';
 }
 
+/**
+ * Canonical JSON of `value`: keys sorted at every level, `undefined` omitted, `null` kept, compact, bytes as number arrays. Every hash of the package is taken over it.
+ * @throws {@link CanonicalJsonError} for a value JSON cannot hold (a cycle, `NaN`, a `BigInt`, …).
+ */
 export function canonicalJson(value: unknown): string {
   return write(value, 0, null);
 }

@@ -15,6 +15,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from './hex.ts';
 import { utf8Encode } from './utf8.ts';
 
+/** The hashing and compression a component uses: portable ones everywhere, `nodeCodecs` on Node. Their output is the same bytes either way. */
 export interface Codecs {
   /** A short name for logs and benchmarks (`'portable'`, `'node'`). */
   readonly name: string;

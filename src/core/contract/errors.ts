@@ -10,35 +10,111 @@
 import { brandError } from './brand.ts';
 
 /** How a session store read is scoped (never serialized; variant names as in the reference). */
-export type SessionReadScope = { kind: 'FullGraph' } | { kind: 'ActivePath'; leaf_node_id: string | null };
+export type SessionReadScope = {
+  /** Read the whole graph. */
+  kind: 'FullGraph';
+} | {
+  /** Read only the path from a leaf to the root. */
+  kind: 'ActivePath';
+  /** The leaf to read from; `null` for the head's leaf. */
+  leaf_node_id: string | null;
+};
 
+/** What went wrong in a `StoreError`, tagged on `kind` (the reference's variants plus `InvalidInput`, `Busy` and `NotPersisted`). */
 export type StoreErrorDetail =
-  | { kind: 'SessionBindingMismatch'; bound_session_id: string; attempted_session_id: string }
-  | { kind: 'UnsupportedReadScope'; scope: SessionReadScope }
-  | { kind: 'HeadRevisionConflict'; expected: number | null; actual: number }
-  | { kind: 'RuntimeTurnCommitConflict'; session_id: string; turn_id: string }
-  | { kind: 'QueuedWorkClaimExpired'; session_id: string; claim_id: string }
-  | { kind: 'UnsupportedRecordSchemaVersion'; record_kind: string; actual: number; expected: number }
+  | {
+      /** The commit is for another session than the store is bound to. */
+      kind: 'SessionBindingMismatch';
+      /** The store's session. */
+      bound_session_id: string;
+      /** The commit's session. */
+      attempted_session_id: string;
+    }
+  | {
+      /** The store cannot read at this scope. */
+      kind: 'UnsupportedReadScope';
+      /** The scope asked for. */
+      scope: SessionReadScope;
+    }
+  | {
+      /** The head moved: the commit expected another revision. */
+      kind: 'HeadRevisionConflict';
+      /** The revision the commit expected (`null`: no head). */
+      expected: number | null;
+      /** The head's revision. */
+      actual: number;
+    }
+  | {
+      /** The turn id was committed before with other content. */
+      kind: 'RuntimeTurnCommitConflict';
+      /** The session. */
+      session_id: string;
+      /** The turn id. */
+      turn_id: string;
+    }
+  | {
+      /** The claim expired, was replaced or was already completed. */
+      kind: 'QueuedWorkClaimExpired';
+      /** The session. */
+      session_id: string;
+      /** The claim id. */
+      claim_id: string;
+    }
+  | {
+      /** A stored record has a schema version this build does not read. */
+      kind: 'UnsupportedRecordSchemaVersion';
+      /** The record's kind. */
+      record_kind: string;
+      /** The version found. */
+      actual: number;
+      /** The version this build reads. */
+      expected: number;
+    }
   /**
    * The caller passed a value the contract refuses (wrong type, `null` where a
    * value is required, non-JSON data, an unsafe id). `path` locates it inside
    * the argument (`$.graph.Append.nodes[0].event`) when it is inside one.
    * Nothing was written (spec decision 19).
    */
-  | { kind: 'InvalidInput'; message: string; path?: string }
+  | {
+      /** Bad input. */
+      kind: 'InvalidInput';
+      /** What is wrong. */
+      message: string;
+      /** Where, inside the argument. */
+      path?: string;
+    }
   /**
    * Another connection held the lock past the wait bound (`busyTimeoutMs`).
    * Nothing was written; the whole call can be retried (`retryable`).
    */
-  | { kind: 'Busy'; message: string; waited_ms: number }
+  | {
+      /** The write lock was held too long. */
+      kind: 'Busy';
+      /** What was waited for. */
+      message: string;
+      /** How long the call waited (ms). */
+      waited_ms: number;
+    }
   /**
    * The write committed in memory but the connection's persistence target
    * failed (sql.js with a persistence target). The data is there for every
    * reader of this connection; `whenDurable()` tries the write again.
    */
-  | { kind: 'NotPersisted'; message: string }
-  | { kind: 'Backend'; message: string };
+  | {
+      /** Committed in memory, not persisted. */
+      kind: 'NotPersisted';
+      /** What failed. */
+      message: string;
+    }
+  | {
+      /** An engine failure or corrupt stored data. */
+      kind: 'Backend';
+      /** What failed. */
+      message: string;
+    };
 
+/** The `kind` of a `StoreErrorDetail`. */
 export type StoreErrorKind = StoreErrorDetail['kind'];
 
 /** The error of every `RuntimePersistence` method; switch on `detail.kind`. */
@@ -46,13 +122,16 @@ export class StoreError extends Error {
   static {
     brandError(this, 'StoreError');
   }
+  /** Always `'StoreError'`, whichever build threw it. */
   override name = 'StoreError';
+  /** What went wrong. */
   readonly detail: StoreErrorDetail;
   constructor(detail: StoreErrorDetail, options?: { cause?: unknown }) {
     super(storeErrorMessage(detail), options);
     this.detail = detail;
   }
 
+  /** The detail's `kind`. */
   get kind(): StoreErrorKind {
     return this.detail.kind;
   }
@@ -151,6 +230,7 @@ export function ensureSupportedSchemaVersion(recordKind: string, actual: number,
   }
 }
 
+/** The kinds of `PluginError`; the store's contracts raise only `session`. */
 export type PluginErrorKind = 'registration' | 'snapshot' | 'invoke' | 'session';
 
 /**
@@ -162,7 +242,9 @@ export class PluginError extends Error {
   static {
     brandError(this, 'PluginError');
   }
+  /** Always `'PluginError'`. */
   override name = 'PluginError';
+  /** The error's kind. */
   readonly kind: PluginErrorKind;
   /** The message without the Display prefix. */
   readonly detail: string;
@@ -186,6 +268,7 @@ export class PluginError extends Error {
     return this.condition === 'Busy';
   }
 
+  /** A `session` error. */
   static session(detail: string, cause?: unknown): PluginError {
     return new PluginError('session', detail, cause === undefined ? undefined : { cause });
   }
@@ -215,8 +298,11 @@ export class RuntimeEffectControllerError extends Error {
   static {
     brandError(this, 'RuntimeEffectControllerError');
   }
+  /** Always `'RuntimeEffectControllerError'`. */
   override name = 'RuntimeEffectControllerError';
+  /** The stable error code (e.g. `runtime_effect_envelope_mismatch`). */
   readonly code: string;
+  /** The message without the code. */
   readonly detail: string;
   constructor(code: string, detail: string, options?: { cause?: unknown }) {
     super(`${code}: ${detail}`, options);
@@ -230,7 +316,12 @@ export class RuntimeEffectControllerError extends Error {
   }
 
   /** The serialized form `{code, message}`, as recorded in replay rows. */
-  toJSON(): { code: string; message: string } {
+  toJSON(): {
+    /** The code. */
+    code: string;
+    /** The message. */
+    message: string;
+  } {
     return { code: this.code, message: this.detail };
   }
 
@@ -245,7 +336,9 @@ export class RuntimeError extends Error {
   static {
     brandError(this, 'RuntimeError');
   }
+  /** Always `'RuntimeError'`. */
   override name = 'RuntimeError';
+  /** The snake_case error code. */
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -253,18 +346,37 @@ export class RuntimeError extends Error {
   }
 }
 
+/** What went wrong in an `ArtifactStoreError`, tagged on `kind`. */
 export type ArtifactStoreErrorDetail =
-  | { kind: 'Encode'; message: string }
-  | { kind: 'Decode'; message: string }
-  | { kind: 'Backend'; message: string };
+  | {
+      /** The artifact could not be encoded. */
+      kind: 'Encode';
+      /** Why. */
+      message: string;
+    }
+  | {
+      /** The stored bytes could not be decoded (or their `module_ref` does not match). */
+      kind: 'Decode';
+      /** Why. */
+      message: string;
+    }
+  | {
+      /** The backend failed. */
+      kind: 'Backend';
+      /** Why. */
+      message: string;
+    };
 
 /** The error of the lashlang artifact store. */
 export class ArtifactStoreError extends Error {
   static {
     brandError(this, 'ArtifactStoreError');
   }
+  /** Always `'ArtifactStoreError'`. */
   override name = 'ArtifactStoreError';
+  /** The error's kind. */
   readonly kind: ArtifactStoreErrorDetail['kind'];
+  /** The message without the prefix. */
   readonly detail: string;
   /** The shared condition of spec decision 19 a `Backend` error stands for, if any (as on `PluginError`). */
   readonly condition: ErrorCondition | null;
@@ -299,9 +411,13 @@ export class SchemaVersionError extends Error {
   static {
     brandError(this, 'SchemaVersionError');
   }
+  /** Always `'SchemaVersionError'`. */
   override name = 'SchemaVersionError';
+  /** The component whose schema is refused (`session`, `process`, …). */
   readonly component: string;
+  /** The version the database holds (0 when the version row is missing). */
   readonly found: number;
+  /** The version this build supports. */
   readonly expected: number;
   constructor(component: string, label: string, found: number, expected: number) {
     super(
@@ -323,7 +439,9 @@ export class InvalidInputError extends TypeError {
   static {
     brandError(this, 'InvalidInputError');
   }
+  /** Always `'InvalidInputError'`. */
   override name = 'InvalidInputError';
+  /** Always `'InvalidInput'`. */
   readonly kind = 'InvalidInput';
 }
 

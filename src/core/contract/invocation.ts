@@ -7,6 +7,7 @@
 import type { CausalRef } from './causal.ts';
 import type { U64 } from './json.ts';
 
+/** The kinds of runtime effect (the tags of `RuntimeEffectCommand`). */
 export type RuntimeEffectKind =
   | 'llm_call'
   | 'direct'
@@ -17,6 +18,7 @@ export type RuntimeEffectKind =
   | 'sync_execution_surface'
   | 'sleep';
 
+/** Every `RuntimeEffectKind`. */
 export const RUNTIME_EFFECT_KINDS: readonly RuntimeEffectKind[] = [
   'llm_call',
   'direct',
@@ -30,28 +32,70 @@ export const RUNTIME_EFFECT_KINDS: readonly RuntimeEffectKind[] = [
 
 /** Where an invocation runs. Order: session_id, turn_id, turn_index, protocol_iteration. */
 export interface RuntimeScope {
+  /** The session. */
   session_id: string;
+  /** The turn, if any. */
   turn_id?: string;
+  /** The turn's index, if any. */
   turn_index?: U64;
+  /** The protocol iteration within the turn, if any. */
   protocol_iteration?: U64;
 }
 
+/** The replay key of an invocation: the same key replays the recorded outcome. */
 export interface RuntimeReplay {
+  /** The key. */
   key: string;
 }
 
+/** What an invocation is about: an effect, a process, a process event, a host event or a session node. Tagged on `type`. */
 export type RuntimeSubject =
-  | { type: 'effect'; effect_id: string; kind: RuntimeEffectKind }
-  | { type: 'process'; process_id: string }
-  | { type: 'process_event'; process_id: string; sequence: U64; event_type: string }
-  | { type: 'host_event'; occurrence_id: string }
-  | { type: 'session_node'; node_id: string };
+  | {
+      /** An effect. */
+      type: 'effect';
+      /** The effect id. */
+      effect_id: string;
+      /** The effect's kind. */
+      kind: RuntimeEffectKind;
+    }
+  | {
+      /** A process. */
+      type: 'process';
+      /** The process id. */
+      process_id: string;
+    }
+  | {
+      /** A process event. */
+      type: 'process_event';
+      /** The process id. */
+      process_id: string;
+      /** The event's sequence. */
+      sequence: U64;
+      /** The event's type. */
+      event_type: string;
+    }
+  | {
+      /** A host event occurrence. */
+      type: 'host_event';
+      /** The occurrence id. */
+      occurrence_id: string;
+    }
+  | {
+      /** A session node. */
+      type: 'session_node';
+      /** The node id. */
+      node_id: string;
+    };
 
 /** Order: scope, subject, caused_by, replay. */
 export interface RuntimeInvocation {
+  /** Where it runs. */
   scope: RuntimeScope;
+  /** What it is about. */
   subject: RuntimeSubject;
+  /** What caused it, if known. */
   caused_by?: CausalRef;
+  /** Its replay key, if any. */
   replay?: RuntimeReplay;
 }
 

@@ -7,7 +7,9 @@ export type I64 = number;
 /** Milliseconds since the Unix epoch. */
 export type EpochMs = U64;
 
+/** Any JSON value: what free-form fields (payloads, bodies, states) accept. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON object. */
 export type JsonObject = { [key: string]: JsonValue };
 
 /** True for a plain JSON object (not null, not an array). */

@@ -13,6 +13,7 @@ interface GraphIndex {
   activePath?: readonly number[];
 }
 
+/** Options of the `SessionGraph` constructor. */
 export interface SessionGraphOptions {
   /**
    * The graph holds only part of the stored nodes (an `ActivePath` read).
@@ -23,6 +24,7 @@ export interface SessionGraphOptions {
   partial?: boolean;
 }
 
+/** A session graph in memory: nodes in insertion order, the active leaf, and an index for active-path queries. What `loadSession` returns as `graph`. */
 export class SessionGraph {
   #nodes: SessionNodeRecord[];
   #leaf: string | null;
@@ -35,6 +37,7 @@ export class SessionGraph {
     this.#partial = options.partial === true;
   }
 
+  /** A graph of `nodes` (copied into a new list) with leaf `leafNodeId`. */
   static fromNodes(nodes: Iterable<SessionNodeRecord>, leafNodeId: string | null = null): SessionGraph {
     return new SessionGraph([...nodes], leafNodeId);
   }
@@ -45,6 +48,7 @@ export class SessionGraph {
     return new SessionGraph([...data.nodes], data.leaf_node_id ?? null);
   }
 
+  /** The nodes, in insertion order. */
   get nodes(): readonly SessionNodeRecord[] {
     return this.#nodes;
   }
@@ -54,6 +58,7 @@ export class SessionGraph {
     return this.#partial;
   }
 
+  /** The active leaf, or `null`. */
   get leaf_node_id(): string | null {
     return this.#leaf;
   }
@@ -63,10 +68,12 @@ export class SessionGraph {
     return this.#leaf === null ? { nodes: [...this.#nodes] } : { nodes: [...this.#nodes], leaf_node_id: this.#leaf };
   }
 
+  /** The wire shape (`SessionGraphData`). */
   toJSON(): SessionGraphData {
     return this.toData();
   }
 
+  /** Moves the active leaf (switches branch). */
   setLeafNodeId(nodeId: string | null): void {
     this.#leaf = nodeId;
     this.#invalidate(false);
@@ -77,6 +84,7 @@ export class SessionGraph {
     this.setLeafNodeId(nodeId);
   }
 
+  /** Appends a node (the leaf does not move). */
   pushNodeRecord(node: SessionNodeRecord): void {
     this.#nodes.push(node);
     this.#invalidate(true);
@@ -95,11 +103,13 @@ export class SessionGraph {
     this.setLeafNodeId(nodes[nodes.length - 1]!.node_id);
   }
 
+  /** The node with that id, if present. */
   findNode(nodeId: string): SessionNodeRecord | undefined {
     const index = this.#ensureIndex().byId.get(nodeId);
     return index === undefined ? undefined : this.#nodes[index];
   }
 
+  /** The node's position in `nodes`, if present. */
   nodeIndex(nodeId: string): number | undefined {
     return this.#ensureIndex().byId.get(nodeId);
   }
@@ -109,6 +119,7 @@ export class SessionGraph {
     return this.#activePath().map((i) => this.#nodes[i]!);
   }
 
+  /** Whether the node is on the active path. */
   activePathContains(nodeId: string): boolean {
     const index = this.#ensureIndex().byId.get(nodeId);
     return index !== undefined && this.#activePath().includes(index);

@@ -38,8 +38,11 @@ export class SqliteError extends Error {
   static {
     brandError(this, 'SqliteError');
   }
+  /** The class name (`SqliteError` or a subclass's). */
   override name = 'SqliteError';
+  /** SQLite's error code name (`SQLITE_BUSY`, …). */
   readonly code: string;
+  /** SQLite's numeric result code. */
   readonly errcode: number;
   constructor(message: string, errcode: number, options?: { cause?: unknown }) {
     super(message, options);
@@ -56,6 +59,7 @@ export class SqliteBusyError extends SqliteError {
   static {
     brandError(this, 'SqliteBusyError');
   }
+  /** Always `'SqliteBusyError'`. */
   override name = 'SqliteBusyError';
 }
 
@@ -64,6 +68,7 @@ export class SqliteReadOnlyError extends SqliteError {
   static {
     brandError(this, 'SqliteReadOnlyError');
   }
+  /** Always `'SqliteReadOnlyError'`. */
   override name = 'SqliteReadOnlyError';
   constructor(message = 'the connection is read-only') {
     super(message, 8);
@@ -75,6 +80,7 @@ export class SqliteValueError extends TypeError {
   static {
     brandError(this, 'SqliteValueError');
   }
+  /** Always `'SqliteValueError'`. */
   override name = 'SqliteValueError';
 }
 
@@ -83,6 +89,7 @@ export class TransactionError extends Error {
   static {
     brandError(this, 'TransactionError');
   }
+  /** Always `'TransactionError'`. */
   override name = 'TransactionError';
 }
 

@@ -30,6 +30,7 @@ import type { SqliteConnection } from './types.ts';
 
 /** Returned from a write body to roll back everything and still hand a value to the caller. */
 export class Rollback<T> {
+  /** The value the transaction returns after rolling back. */
   readonly value: T;
   constructor(value: T) {
     this.value = value;

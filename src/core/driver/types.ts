@@ -18,6 +18,7 @@ export type SqlParam = SqlValue;
 /** A result row: column name to value. */
 export type SqlRow = Record<string, SqlValue>;
 
+/** What a write statement did. */
 export interface RunResult {
   /** Rows inserted, updated or deleted by the statement. Use `RETURNING` to read generated keys. */
   changes: number;
@@ -56,6 +57,7 @@ export interface ConnectionInfo {
  * {@link SqliteError} (see `errors.ts`); lock contention as `SqliteBusyError`.
  */
 export interface SqliteConnection {
+  /** What the connection is: its engine, file and durability tier. */
   readonly info: ConnectionInfo;
   /**
    * Codecs tuned for this runtime (the Node driver supplies `node:crypto` and

@@ -8,15 +8,21 @@ import type { RuntimeEffectLocalExecutor } from './local-executor.ts';
 import { EffectScope, copyEffectScope } from './scope.ts';
 import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from '../contract/effects.ts';
 
+/** The runtime's effect controller for one scope: records each effect's outcome and replays it. */
 export interface RuntimeEffectController {
+  /** `'durable'` when recorded outcomes survive a crash. */
   durabilityTier(): DurabilityTier;
+  /** Whether attachments must be stored durably too (when outcomes are). */
   requiresDurableAttachmentStore(): boolean;
   /** Rejects with `RuntimeEffectControllerError`. */
   executeEffect(envelope: RuntimeEffectEnvelope, local: RuntimeEffectLocalExecutor): Promise<RuntimeEffectOutcome>;
 }
 
+/** The effect host: gives controllers for scopes. */
 export interface EffectHost {
+  /** `'durable'` when recorded outcomes survive a crash. */
   durabilityTier(): DurabilityTier;
+  /** Whether attachments must be stored durably too (when outcomes are). */
   requiresDurableAttachmentStore(): boolean;
   /** Validates the scope (`RuntimeError` `missing_effect_scope_id`) and returns a controller bound to it. */
   scoped(scope: EffectScope): ScopedEffectController;
@@ -35,18 +41,22 @@ export class ScopedEffectController {
     this.#scope = Object.freeze(copyEffectScope(scope));
   }
 
+  /** The controller. */
   controller(): RuntimeEffectController {
     return this.#controller;
   }
 
+  /** The scope it serves. */
   effectScope(): EffectScope {
     return this.#scope;
   }
 
+  /** The scope's id. */
   scopeId(): string {
     return EffectScope.id(this.#scope);
   }
 
+  /** The scope's turn, if it has one. */
   turnId(): string | undefined {
     return EffectScope.turnId(this.#scope);
   }

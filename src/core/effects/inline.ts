@@ -11,11 +11,14 @@ import { executeProcessCommand } from './process-command.ts';
 import type { EffectScope } from './scope.ts';
 import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from '../contract/effects.ts';
 
+/** An effect controller that records nothing: every effect runs each time (no replay). */
 export class InlineRuntimeEffectController implements RuntimeEffectController {
+  /** Always `'inline'`. */
   durabilityTier(): DurabilityTier {
     return 'inline';
   }
 
+  /** Always `false`. */
   requiresDurableAttachmentStore(): boolean {
     return false;
   }
@@ -32,6 +35,7 @@ export class InlineRuntimeEffectController implements RuntimeEffectController {
   }
 }
 
+/** An effect host whose controllers record nothing (see `InlineRuntimeEffectController`). */
 export class InlineEffectHost implements EffectHost {
   readonly #controller: InlineRuntimeEffectController;
 
@@ -39,10 +43,12 @@ export class InlineEffectHost implements EffectHost {
     this.#controller = controller;
   }
 
+  /** Always `'inline'`. */
   durabilityTier(): DurabilityTier {
     return this.#controller.durabilityTier();
   }
 
+  /** Always `false`. */
   requiresDurableAttachmentStore(): boolean {
     return this.#controller.requiresDurableAttachmentStore();
   }

@@ -9,6 +9,7 @@ import { delay } from './delay.ts';
 import type { ProcessRegistry } from '../contract/process.ts';
 import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from '../contract/effects.ts';
 
+/** What runs an effect locally when it is not replayed: nothing, sleeps, process commands, or a runner function. Tagged on `kind`. */
 export type RuntimeEffectLocalExecutor =
   | { kind: 'unavailable' }
   /** Runs `sleep` commands only; aborting `signal` cancels the sleep. */
@@ -18,11 +19,16 @@ export type RuntimeEffectLocalExecutor =
   /** Runs anything else: turn drivers, direct LLM calls, tests. */
   | { kind: 'runner'; run(envelope: RuntimeEffectEnvelope): Promise<RuntimeEffectOutcome> };
 
+/** Builders of `RuntimeEffectLocalExecutor`s. */
 export const LocalExecutor = Object.freeze({
+  /** Runs nothing. */
   unavailable: (): RuntimeEffectLocalExecutor => ({ kind: 'unavailable' }),
+  /** Runs sleeps; aborting `signal` cancels them. */
   sleep: (signal?: AbortSignal): RuntimeEffectLocalExecutor =>
     signal === undefined ? { kind: 'sleep' } : { kind: 'sleep', signal },
+  /** Runs process commands against `registry`. */
   processControl: (registry: ProcessRegistry): RuntimeEffectLocalExecutor => ({ kind: 'process_control', registry }),
+  /** Runs every effect through `run`. */
   runner: (run: (envelope: RuntimeEffectEnvelope) => Promise<RuntimeEffectOutcome>): RuntimeEffectLocalExecutor => ({
     kind: 'runner',
     run,

@@ -30,9 +30,12 @@ import {
 import { EFFECT_SCHEMA } from './schema.ts';
 import type { RuntimeEffectEnvelope, RuntimeEffectOutcome } from '../contract/effects.ts';
 
+/** The default lease of an in-progress effect (ms). */
 export const DEFAULT_EFFECT_LEASE_TTL_MS = 30_000;
+/** The default poll interval while another holder runs an effect (ms). */
 export const DEFAULT_EFFECT_POLL_INTERVAL_MS = 25;
 
+/** Options of `SqliteEffectHost.open` and `SqliteRuntimeEffectController.open`. */
 export interface SqliteEffectReplayOptions {
   /** How long a claimed effect is leased; never renewed. Default 30 000 ms; 0 counts as 1 ms. */
   leaseTtlMs?: number;

@@ -4,6 +4,7 @@
  */
 import type { ComponentSchema } from '../schema/versions.ts';
 
+/** The version of the `effects` component's schema. */
 export const EFFECT_SCHEMA_VERSION = 1;
 
 const DDL = `
@@ -26,6 +27,7 @@ CREATE INDEX IF NOT EXISTS idx_runtime_effect_replay_lease
   ON runtime_effect_replay(status, lease_expires_at_ms);
 `;
 
+/** The tables and version of the `effects` component. */
 export const EFFECT_SCHEMA: ComponentSchema = Object.freeze({
   component: 'effects',
   label: 'effect replay',

@@ -15,19 +15,26 @@ export type EffectScope =
   | { type: 'session_delete'; session_id: string }
   | { type: 'runtime_operation'; operation_id: string };
 
+/** The error code for a scope without an id. */
 export const MISSING_EFFECT_SCOPE_ID = 'missing_effect_scope_id';
+/** The error code for a scope whose id is malformed. */
 export const INVALID_EFFECT_SCOPE_ID = 'invalid_effect_scope_id';
 
 /** Constructors and accessors, named as in the reference. */
 export const EffectScope = Object.freeze({
+  /** The scope of a turn. */
   turn: (sessionId: string, turnId: string): EffectScope => ({ type: 'turn', session_id: sessionId, turn_id: turnId }),
+  /** The scope of a process. */
   process: (processId: string): EffectScope => ({ type: 'process', process_id: processId }),
+  /** The scope of a queue drain. */
   queueDrain: (sessionId: string, drainId: string): EffectScope => ({
     type: 'queue_drain',
     session_id: sessionId,
     drain_id: drainId,
   }),
+  /** The scope of a session deletion. */
   sessionDelete: (sessionId: string): EffectScope => ({ type: 'session_delete', session_id: sessionId }),
+  /** The scope of a runtime operation. */
   runtimeOperation: (operationId: string): EffectScope => ({ type: 'runtime_operation', operation_id: operationId }),
 
   /** The inner id: the replay namespace of the scope. */
@@ -46,12 +53,14 @@ export const EffectScope = Object.freeze({
     }
   },
 
+  /** The scope's session, if it has one. */
   sessionId(scope: EffectScope): string | undefined {
     return scope.type === 'turn' || scope.type === 'queue_drain' || scope.type === 'session_delete'
       ? scope.session_id
       : undefined;
   },
 
+  /** The scope's turn, if it has one. */
   turnId(scope: EffectScope): string | undefined {
     return scope.type === 'turn' ? scope.turn_id : undefined;
   },

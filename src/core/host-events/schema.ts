@@ -6,6 +6,7 @@
  */
 import type { ComponentSchema } from '../schema/versions.ts';
 
+/** The version of the `host_events` component's schema. */
 export const HOST_EVENT_SCHEMA_VERSION = 1;
 
 const DDL = `
@@ -56,6 +57,7 @@ CREATE INDEX IF NOT EXISTS idx_host_event_deliveries_pending
   ON host_event_deliveries(reserved_until_ms) WHERE started_at_ms IS NULL;
 `;
 
+/** The tables and version of the `host_events` component. */
 export const HOST_EVENT_SCHEMA: ComponentSchema = Object.freeze({
   component: 'host_events',
   label: 'host event router',

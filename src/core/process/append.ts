@@ -30,10 +30,13 @@ import type {
 
 /** The stored event of a replay key, with the payload hash it was stored under. */
 export interface ReplayLookup {
+  /** The stored event's payload hash. */
   payload_hash: string;
+  /** The stored event. */
   event: ProcessEvent;
 }
 
+/** Prepares an append without writing: validates the event, materializes its semantics, and replays a matching stored event. */
 export function prepareProcessEventAppend(
   record: ProcessRecord,
   request: ProcessEventAppendRequest,

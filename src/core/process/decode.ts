@@ -362,6 +362,7 @@ export function decodeExternalRef(value: unknown, path = 'external_ref'): Proces
   });
 }
 
+/** Decodes a stored handle descriptor; throws naming `path` when the shape is wrong. */
 export function decodeDescriptor(value: unknown, path = 'descriptor'): ProcessHandleDescriptor {
   const o = obj(value, path);
   return compact({
@@ -432,6 +433,7 @@ function decodeStatus(value: unknown, path: string): ProcessStatus {
   return { state, await_output: decodeAwaitOutput(o.await_output, `${path}.await_output`) };
 }
 
+/** Decodes a stored process record; throws naming `path` when the shape is wrong. */
 export function decodeRecord(value: unknown, path = 'record'): ProcessRecord {
   const o = obj(value, path);
   return compact({
@@ -476,6 +478,7 @@ function decodeSystemTime(value: unknown, path: string): SystemTimeJson {
   return { secs_since_epoch: u64(o.secs_since_epoch, `${path}.secs_since_epoch`), nanos_since_epoch: nanos };
 }
 
+/** Decodes a stored process event; throws naming `path` when the shape is wrong. */
 export function decodeEvent(value: unknown, path = 'event'): ProcessEvent {
   const o = obj(value, path);
   return {

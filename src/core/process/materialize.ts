@@ -19,6 +19,7 @@ import type {
   ProcessWakeSpec,
 } from '../contract/process.ts';
 
+/** The terminal state and wake an event materializes, from its type's semantics spec. */
 export function materializeSemantics(
   processId: string,
   sequence: U64,

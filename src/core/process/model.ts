@@ -18,9 +18,13 @@ import type {
   ProcessTerminalState,
 } from '../contract/process.ts';
 
+/** The event type of a cancellation request. */
 export const CANCEL_REQUESTED_EVENT = 'process.cancel_requested';
+/** The terminal event type of a completed process. */
 export const COMPLETED_EVENT = 'process.completed';
+/** The terminal event type of a failed process. */
 export const FAILED_EVENT = 'process.failed';
+/** The terminal event type of a cancelled process. */
 export const CANCELLED_EVENT = 'process.cancelled';
 
 /** `ProcessScope::new(sid)`. */
@@ -44,10 +48,12 @@ export function processScopeIsEmpty(scope: ProcessScope): boolean {
   return scope.session_id === '';
 }
 
+/** Whether the process has ended. */
 export function isTerminal(record: ProcessRecord): boolean {
   return record.status.state !== 'running';
 }
 
+/** The scope id of the process's owner. */
 export function ownerScopeId(record: ProcessRecord): ProcessScopeId {
   return processScopeId(record.provenance.owner_scope);
 }
@@ -57,6 +63,7 @@ export function statusAwaitOutput(status: ProcessStatus): ProcessAwaitOutput | u
   return status.state === 'running' ? undefined : status.await_output;
 }
 
+/** The status a terminal event gives the process. */
 export function statusFromTerminal(terminal: ProcessTerminalSemantics): ProcessStatus {
   return { state: terminal.state, await_output: terminal.await_output };
 }

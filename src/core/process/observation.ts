@@ -16,39 +16,67 @@ import type {
   ProcessRegistry,
 } from '../contract/process.ts';
 
+/** A process as a UI shows it. */
 export interface ObservedProcess {
+  /** The process id. */
   process_id: ProcessId;
+  /** Its key in the UI's graph (`process:{id}`). */
   graph_key: string;
+  /** Its lifecycle state. */
   lifecycle: ProcessLifecycleStatus;
+  /** The state as a label. */
   status_label: string;
+  /** Whether it has ended. */
   terminal: boolean;
+  /** The failure or cancellation message, if any. */
   error?: string;
+  /** When it was registered (epoch ms). */
   created_at_ms: U64;
+  /** When it last changed (epoch ms). */
   updated_at_ms: U64;
+  /** What it runs. */
   input: ProcessInput;
+  /** Where an external backend tracks it, if set. */
   external_ref?: ProcessExternalRef;
+  /** The child session it runs, if any. */
   child_session_id?: string;
+  /** A display label. */
   label: string;
 }
 
+/** A process event as a UI shows it. */
 export interface ObservedProcessEvent {
+  /** The event's sequence. */
   sequence: U64;
+  /** The event's type. */
   event_type: string;
+  /** When it occurred (epoch ms). */
   occurred_at_ms: U64;
+  /** The payload. */
   payload: JsonValue;
 }
 
+/** One process granted to a session, with its events. */
 export interface ObservedWorkItem {
+  /** The process. */
   process: ObservedProcess;
+  /** The grant's descriptor. */
   descriptor: ProcessHandleDescriptor;
+  /** Its events, oldest first. */
   events: ObservedProcessEvent[];
+  /** The handle's kind. */
   kind: string;
+  /** A display label. */
   label: string;
 }
 
+/** The processes a session can see. */
 export interface ProcessWorkSnapshot {
+  /** The session. */
   session_id: string;
+  /** The visible processes, newest first. */
   visible_process_ids: ProcessId[];
+  /** Each process with its events. */
   items: ObservedWorkItem[];
 }
 
@@ -75,6 +103,7 @@ export async function snapshotForSession(registry: ProcessRegistry, sessionId: s
   return { session_id: sessionId, visible_process_ids: items.map((item) => item.process.process_id), items };
 }
 
+/** The UI view of a process record. */
 export function observeProcess(record: ProcessRecord): ObservedProcess {
   const lifecycle = record.status.state;
   const observed: ObservedProcess = {
@@ -97,6 +126,7 @@ export function observeProcess(record: ProcessRecord): ObservedProcess {
   return observed;
 }
 
+/** The UI view of a process event. */
 export function observeEvent(event: ProcessEvent): ObservedProcessEvent {
   return {
     sequence: event.sequence,

@@ -11,12 +11,15 @@ import { decodeRegistration, normaliseInput } from './decode.ts';
 import { defaultProcessEventTypes, processScopeIsEmpty } from './model.ts';
 import type { ProcessRegistration } from '../contract/process.ts';
 
+/** A checked registration and its hash. */
 export interface PreparedRegistration {
+  /** The registration, validated and copied. */
   registration: ProcessRegistration;
   /** `H(registration)` after the core event types were added; depends on their order. */
   registration_hash: string;
 }
 
+/** Validates a registration and computes its hash, without writing. */
 export function prepareProcessRegistration(input: ProcessRegistration, codecs: Codecs = portableCodecs): PreparedRegistration {
   const registration = normaliseInput('process registration', input, (value) => decodeRegistration(value), 'registration');
   ensureCoreEventTypes(registration);

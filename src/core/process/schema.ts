@@ -14,6 +14,7 @@
  */
 import type { ComponentSchema } from '../schema/versions.ts';
 
+/** The version of the `process` component's schema. */
 export const PROCESS_SCHEMA_VERSION = 6;
 
 const DDL = `
@@ -73,6 +74,7 @@ CREATE TABLE IF NOT EXISTS process_leases (
 );
 `;
 
+/** The tables and version of the `process` component. */
 export const PROCESS_SCHEMA: ComponentSchema = Object.freeze({
   component: 'process',
   label: 'process registry',

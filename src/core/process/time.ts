@@ -6,10 +6,12 @@
 import type { EpochMs } from '../contract/json.ts';
 import type { ProcessEvent, SystemTimeJson } from '../contract/process.ts';
 
+/** The `SystemTimeJson` of an epoch-ms time. */
 export function systemTimeFromEpochMs(ms: EpochMs): SystemTimeJson {
   return { secs_since_epoch: Math.floor(ms / 1000), nanos_since_epoch: (ms % 1000) * 1_000_000 };
 }
 
+/** The epoch-ms time of a `SystemTimeJson`. */
 export function epochMsFromSystemTime(time: SystemTimeJson): EpochMs {
   return time.secs_since_epoch * 1000 + Math.floor(time.nanos_since_epoch / 1_000_000);
 }

@@ -25,11 +25,13 @@ import {
 
 export { ShapeError };
 
+/** Parses a stored delivery policy; throws for another value. */
 export function parseDeliveryPolicy(value: unknown): DeliveryPolicy {
   if (DELIVERY_POLICIES.includes(value as DeliveryPolicy)) return value as DeliveryPolicy;
   throw new ShapeError(`unknown queued-work delivery policy \`${String(value)}\``, 'delivery_policy');
 }
 
+/** Parses a stored slot policy; throws for another value. */
 export function parseSlotPolicy(value: unknown): SlotPolicy {
   if (SLOT_POLICIES.includes(value as SlotPolicy)) return value as SlotPolicy;
   throw new ShapeError(`unknown queued-work slot policy \`${String(value)}\``, 'slot_policy');
@@ -53,6 +55,7 @@ export function encodeMergeKey(key: MergeKey): string {
   return JSON.stringify(key);
 }
 
+/** Decodes a stored merge key. */
 export function decodeMergeKey(json: string): MergeKey {
   try {
     return mergeKeyFromValue(JSON.parse(json));
@@ -71,6 +74,7 @@ export function encodePayload(payload: QueuedWorkPayload): string {
   return stringifyJsonRow(payload);
 }
 
+/** Decodes a stored item payload. */
 export function decodePayload(json: string): QueuedWorkPayload {
   try {
     return payloadFromValue(JSON.parse(json));

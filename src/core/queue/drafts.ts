@@ -47,6 +47,7 @@ export function withMergeKey(draft: QueuedWorkBatchDraft, mergeKey: MergeKey): Q
   return { ...draft, merge_key: mergeKey };
 }
 
+/** The queued-work payload of a turn input. */
 export function turnInputPayload(input: TurnInput): QueuedWorkPayload {
   return { type: 'turn_input', input };
 }

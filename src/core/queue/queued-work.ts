@@ -34,6 +34,7 @@ import type {
   QueuedWorkPersistence,
 } from '../contract/queue.ts';
 
+/** Options of `QueuedWork`. */
 export interface QueuedWorkOptions {
   /** Epoch milliseconds; read once per operation. Default `Date.now`. */
   clock?: Clock;
@@ -43,6 +44,7 @@ export interface QueuedWorkOptions {
   logger?: Logger;
 }
 
+/** The queued-work ingress on its own (what `Store` includes): enqueue, claim, renew, abandon, cancel, list. */
 export class QueuedWork implements QueuedWorkPersistence {
   readonly #ctx: QueueContext;
   readonly #ops: ComponentOperations;

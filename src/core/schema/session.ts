@@ -12,6 +12,7 @@
  */
 import type { ComponentSchema } from './versions.ts';
 
+/** The version of the `session` component's schema. */
 export const SESSION_SCHEMA_VERSION = 3;
 
 const DDL = `
@@ -131,6 +132,7 @@ CREATE INDEX IF NOT EXISTS idx_attachment_manifest_uncommitted
   ON attachment_manifest(committed_at_ms) WHERE committed_at_ms IS NULL;
 `;
 
+/** The tables and version of the `session` component. */
 export const SESSION_SCHEMA: ComponentSchema = Object.freeze({
   component: 'session',
   label: 'session',

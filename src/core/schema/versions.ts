@@ -13,11 +13,13 @@ import { isConnection } from '../driver/values.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import { InvalidInputError, SchemaVersionError } from '../contract/errors.ts';
 
+/** A component's tables and the schema version they make. */
 export interface ComponentSchema {
   /** Key of the version row: `session`, `process`, `host_events`, `effects`. */
   readonly component: string;
   /** How messages name it: `session`, `process registry`, … */
   readonly label: string;
+  /** The schema version. */
   readonly version: number;
   /** Every table the component owns; a partial set without a version row is refused. */
   readonly tables: readonly string[];

@@ -140,6 +140,7 @@ export function decodeLedgerEntry(value: unknown, path: string): TokenLedgerEntr
   };
 }
 
+/** Decodes a stored session relation; throws naming `path` when the shape is wrong. */
 export function decodeRelation(value: unknown, path: string): SessionRelation {
   const record = expectObject(value, path);
   if (record.kind === 'root') return { kind: 'root' };
@@ -232,6 +233,7 @@ export function decodeGraphData(value: unknown, path: string): SessionGraphData 
   return leaf === undefined ? { nodes } : { nodes, leaf_node_id: leaf };
 }
 
+/** Decodes a stored tool state; throws naming `path` when the shape is wrong. */
 export function decodeToolState(value: unknown, path: string): ToolState {
   const record = expectObject(value, path);
   expectU64(record.generation, `${path}.generation`);
@@ -306,6 +308,7 @@ export function encodeHeadMeta(meta: SessionHeadMeta): Fields {
   return out;
 }
 
+/** Decodes a stored checkpoint manifest; throws naming `path` when the shape is wrong. */
 export function decodeSessionCheckpoint(value: unknown, path = 'checkpoint'): SessionCheckpoint {
   const record = expectObject(value, path);
   const manifest: SessionCheckpoint = { turn_state: decodeTurnState(record.turn_state, `${path}.turn_state`) };
@@ -357,6 +360,7 @@ export function decodeHydratedCheckpoint(value: unknown, path: string): Hydrated
   };
 }
 
+/** Decodes a stored commit result. */
 export function decodeCommitResult(value: unknown): RuntimeCommitResult {
   const record = expectObject(value, 'result');
   return {

@@ -12,15 +12,21 @@ import type { RuntimePersistence, SessionPersistence } from '../contract/session
 import type { SessionMeta } from '../contract/session-records.ts';
 import { expectId, expectObject, expectString, messageOf } from '../shape.ts';
 
+/** What a session store factory is asked to create a store for. */
 export interface SessionStoreCreateRequest {
+  /** The session. */
   session_id: string;
+  /** Root or child of another session. */
   relation: SessionRelation;
   /** Only `model.id` is read by the factories. */
   policy: { model: ModelSpec; provider_id: string; [extra: string]: unknown };
 }
 
+/** Makes one store per session, and deletes a session's store. */
 export interface SessionStoreFactory<S extends SessionPersistence = RuntimePersistence> {
+  /** `'durable'` when the stores it makes are. */
   durabilityTier(): DurabilityTier;
+  /** The store of a session, created when missing. */
   createStore(request: SessionStoreCreateRequest): Promise<S>;
   /** Idempotent. */
   deleteSession(sessionId: string): Promise<void>;

@@ -11,6 +11,7 @@ import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 
 const SAFE = /^[A-Za-z0-9_-]$/;
 
+/** The file name of a session's database: the id when it is safe as a file name, else a readable prefix plus a hash (the reference's rule and test vectors). */
 export function safeSessionDbFileName(sessionId: string, codecs: Codecs = portableCodecs): string {
   let safe = '';
   for (const ch of sessionId) safe += SAFE.test(ch) ? ch : '_';

@@ -7,6 +7,7 @@ import { InvalidInputError } from '../contract/errors.ts';
 import { consoleLogger, systemClock, type Clock, type Logger } from '../logger.ts';
 import { u64Problem } from '../validation.ts';
 
+/** When the store collects garbage on its own. */
 export interface StoreGcPolicy {
   /** Run `gcUnreachable` after every n-th successful commit; `null` (default) never. */
   autoRunEveryCommits: number | null;
@@ -17,9 +18,11 @@ export interface StoreGcPolicy {
   blobGraceMs?: number;
 }
 
+/** Options of `Store.open`. */
 export interface StoreOptions {
   /** Default `Balanced` for file-backed connections, `LowLatency` for in-memory ones. */
   blobProfile?: BuiltinBlobProfile;
+  /** When the store collects garbage on its own (default: never). */
   gcPolicy?: StoreGcPolicy;
   /** Epoch milliseconds; read once per operation. Default `Date.now`. */
   clock?: Clock;

@@ -54,23 +54,39 @@ import { messageOf } from '../shape.ts';
  * that run their own agent loop keep one of these per session.
  */
 export interface RuntimeSessionState {
+  /** The session id. */
   session_id: string;
+  /** The session's policy: provider and model (other keys are kept). */
   policy: { provider_id: string; model: ModelSpec; [extra: string]: unknown };
+  /** The session's agent frames. */
   agent_frames: AgentFrameRecord[];
   /** `''` when unset. */
   current_agent_frame_id: AgentFrameId;
+  /** The session graph. */
   session_graph: SessionGraph | SessionGraphData;
+  /** The number of the last committed turn. */
   turn_index: U64;
+  /** Tokens used so far. */
   token_usage: TokenUsage;
+  /** The last prompt's usage, if recorded. */
   last_prompt_usage?: PromptUsage | null;
+  /** The protocol's turn options. */
   protocol_turn_options: ProtocolTurnOptions;
+  /** The latest checkpoint manifest, if any. */
   checkpoint_ref?: BlobRef | null;
+  /** The tool-state blob, if stored. */
   tool_state_ref?: BlobRef | null;
+  /** A tool state to store with the next commit. */
   tool_state_snapshot?: ToolState | null;
+  /** The plugin-snapshot blob, if stored. */
   plugin_snapshot_ref?: BlobRef | null;
+  /** The plugin snapshot's revision. */
   plugin_snapshot_revision?: U64 | null;
+  /** A plugin snapshot to store with the next commit. */
   plugin_snapshot?: PluginSessionSnapshot | null;
+  /** The execution-state blob, if stored. */
   execution_state_ref?: BlobRef | null;
+  /** An execution state to store with the next commit. */
   execution_state_snapshot?: Uint8Array | null;
   /**
    * The revision the next commit expects (compare-and-swap): `0` for a
@@ -87,7 +103,9 @@ export interface RuntimeSessionState {
 
 /** Constructors for the three graph deltas. */
 export const graphDelta = Object.freeze({
+  /** The graph is unchanged; the leaf may move. */
   unchanged: (leafNodeId: string | null): GraphCommitDelta => ({ Unchanged: { leaf_node_id: leafNodeId } }),
+  /** Appends `nodes` (parents first) and moves the leaf. */
   append: (nodes: readonly SessionNodeRecord[], leafNodeId: string | null): GraphCommitDelta => ({
     Append: { nodes: [...nodes], leaf_node_id: leafNodeId },
   }),
@@ -135,10 +153,12 @@ export function persistedStateWithGraphCommit(
   };
 }
 
+/** A turn stamp from its parts. */
 export function turnCommitStamp(sessionId: string, turnId: string, turnCommitHash: string): RuntimeTurnCommitStamp {
   return { session_id: sessionId, turn_id: turnId, turn_commit_hash: turnCommitHash };
 }
 
+/** `commit` stamped with `stamp`. */
 export function withTurnCommit(commit: RuntimeCommit, stamp: RuntimeTurnCommitStamp): RuntimeCommit {
   return { ...commit, turn_commit: stamp };
 }

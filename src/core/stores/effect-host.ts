@@ -28,6 +28,7 @@ export { DEFAULT_EFFECT_LEASE_TTL_MS, DEFAULT_EFFECT_POLL_INTERVAL_MS, type Sqli
 
 /** What hosts and controllers answer the same way: both are views of one replay state. */
 abstract class ReplayStateView {
+  /** @internal */
   protected readonly state: EffectReplayState;
 
   protected constructor(state: EffectReplayState) {
@@ -44,6 +45,7 @@ abstract class ReplayStateView {
     return this.state.conn.info.durability;
   }
 
+  /** Whether attachments must be stored durably too (when outcomes are). */
   requiresDurableAttachmentStore(): boolean {
     return this.durabilityTier() === 'durable';
   }

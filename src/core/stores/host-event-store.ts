@@ -29,6 +29,7 @@ import type { Args, Returns } from './delegation.ts';
 /** How long a reservation stays with its reserver before a re-emit may offer it again. */
 export const DEFAULT_RESERVATION_TTL_MS = 30_000;
 
+/** Options of `SqliteHostEventStore.open`. */
 export interface SqliteHostEventStoreOptions {
   /** Epoch milliseconds; read once per operation. Default `Date.now`. */
   clock?: Clock;
@@ -50,6 +51,18 @@ export interface SqliteHostEventStoreOptions {
 type Subscriptions = SubscriptionEngine;
 type Occurrences = OccurrenceEngine;
 
+/**
+ * The host-event store on SQLite: trigger subscriptions, idempotent occurrences, and delivery reservations that survive a crash before the delivery starts. It never closes the connection it was given.
+ * @example
+ * ```ts
+ * const events = await SqliteHostEventStore.open(conn);
+ * const occurrence = await events.recordOccurrence({ source_type: 'button', source_key: 'deploy', payload: {}, idempotency_key: 'click-1' });
+ * for (const reservation of await events.reserveMatchingDeliveries(occurrence.occurrence_id)) {
+ *   // start reservation.process_id, then:
+ *   await events.markDeliveryStarted(occurrence.occurrence_id, reservation.subscription.subscription_id);
+ * }
+ * ```
+ */
 export class SqliteHostEventStore implements HostEventStore {
   readonly #conn: SqliteConnection;
   readonly #subscriptions: SubscriptionEngine;
@@ -108,10 +121,12 @@ export class SqliteHostEventStore implements HostEventStore {
     return this.#occurrences.reserveMatchingDeliveries(...args);
   }
 
+  /** Marks a reserved delivery as started, so it is never offered again; `false` when it already was. */
   markDeliveryStarted(...args: Args<Occurrences, 'markDeliveryStarted'>): Returns<Occurrences, 'markDeliveryStarted'> {
     return this.#occurrences.markDeliveryStarted(...args);
   }
 
+  /** Re-offers reservations whose holder never started them in time (after a crash), oldest first. */
   reclaimExpiredReservations(): Returns<Occurrences, 'reclaimExpiredReservations'> {
     return this.#occurrences.reclaimExpiredReservations();
   }

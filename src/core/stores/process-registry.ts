@@ -44,8 +44,10 @@ import type { Args, Returns } from './delegation.ts';
 
 export { DEFAULT_EVENTS_LIMIT, type ProcessEventsOptions } from '../process/input.ts';
 
+/** The default poll interval of blocking waits (ms). */
 export const DEFAULT_PROCESS_POLL_INTERVAL_MS = 50;
 
+/** Options of `SqliteProcessRegistry.open`. */
 export interface SqliteProcessRegistryOptions {
   /** Epoch milliseconds; read once per operation, under the lock. Default `Date.now`. */
   clock?: Clock;
@@ -62,6 +64,18 @@ type Grants = HandleGrantEngine;
 type Events = ProcessEventEngine;
 type Leases = ProcessLeaseEngine;
 
+/**
+ * The process registry on SQLite: registration (idempotent by id and hash), handle grants, typed event streams with schema validation, keyed replay and wakes, blocking waits, and process leases with fencing. It never closes the connection it was given.
+ * @example
+ * ```ts
+ * import { SqliteProcessRegistry, externalInput, processRegistration } from 'lash-sqlite-store';
+ *
+ * const registry = await SqliteProcessRegistry.open(conn);
+ * await registry.registerProcess(processRegistration('job-1', externalInput(null)));
+ * await registry.completeProcess('job-1', { type: 'success', value: 'done' });
+ * console.log(await registry.awaitProcess('job-1')); // { type: 'success', value: 'done' }
+ * ```
+ */
 export class SqliteProcessRegistry implements ProcessRegistry {
   readonly #ctx: ProcessContext;
   readonly #records: ProcessRecordEngine;

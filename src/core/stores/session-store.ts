@@ -49,6 +49,23 @@ type Manifest = AttachmentManifestEngine;
 type Artifacts = ArtifactEngine;
 type Queue = Pick<RuntimePersistence, QueueMethodName>;
 
+/**
+ * The session store on SQLite: one database holds one session. Implements the lash `RuntimePersistence` contract (head with compare-and-swap, graph, idempotent turn commits, checkpoints as content-addressed blobs, usage, GC, queued work), the attachment manifest and the lashlang artifact store, plus the host API (blobs, head, graph, usage). It never closes the connection it was given.
+ * @example
+ * ```ts
+ * import { Store, graphDelta, newRuntimeSessionState, persistedStateWithGraphCommit, stampTurnCommit } from 'lash-sqlite-store';
+ * import { nodeCodecs, openNodeSqlite } from 'lash-sqlite-store/node';
+ *
+ * const conn = openNodeSqlite('./session.db');
+ * const store = await Store.open(conn);
+ * const state = newRuntimeSessionState('chat', { provider_id: 'openai', model: { id: 'gpt', limits: { context_window_tokens: 200_000 } } });
+ * const commit = persistedStateWithGraphCommit(state, graphDelta.append([], null));
+ * const result = await store.commitRuntimeState(stampTurnCommit(commit, 'turn-1', nodeCodecs));
+ * console.log(result.head_revision); // 1
+ * store.close();
+ * conn.close();
+ * ```
+ */
 export class Store implements RuntimePersistence, AttachmentManifest, LashlangArtifactStore {
   readonly #ctx: StoreContext;
   readonly #session: SessionEngine;
@@ -111,6 +128,7 @@ export class Store implements RuntimePersistence, AttachmentManifest, LashlangAr
     this.#artifacts.clear();
   }
 
+  /** True once `close()` was called. */
   get closed(): boolean {
     return this.#closed;
   }
@@ -140,6 +158,7 @@ export class Store implements RuntimePersistence, AttachmentManifest, LashlangAr
     return this.#session.saveSessionMeta(...args);
   }
 
+  /** Writes the session metadata only when none exists; returns whether it wrote. */
   saveSessionMetaIfAbsent(...args: Args<Session, 'saveSessionMetaIfAbsent'>): Returns<Session, 'saveSessionMetaIfAbsent'> {
     return this.#session.saveSessionMetaIfAbsent(...args);
   }
@@ -165,10 +184,12 @@ export class Store implements RuntimePersistence, AttachmentManifest, LashlangAr
     return collectGarbage(this.#ctx, this.#blobGraceMs);
   }
 
+  /** Stores a hydrated checkpoint: its snapshots as blobs, then its manifest. */
   putCheckpoint(...args: Args<Session, 'putCheckpoint'>): Returns<Session, 'putCheckpoint'> {
     return this.#session.putCheckpoint(...args);
   }
 
+  /** The checkpoint with that manifest ref, hydrated; `null` when missing. */
   getCheckpoint(...args: Args<Session, 'getCheckpoint'>): Returns<Session, 'getCheckpoint'> {
     return this.#session.getCheckpoint(...args);
   }
@@ -193,6 +214,7 @@ export class Store implements RuntimePersistence, AttachmentManifest, LashlangAr
 
   // ---- lashlang artifacts (artifacts/lashlang.ts) -----------------------------
 
+  /** Stores a lashlang module artifact (a `LashlangModule` blob, rooted for GC). */
   putModuleArtifact(...args: Args<Artifacts, 'putModuleArtifact'>): Returns<Artifacts, 'putModuleArtifact'> {
     return this.#artifacts.putModuleArtifact(...args);
   }
@@ -203,22 +225,27 @@ export class Store implements RuntimePersistence, AttachmentManifest, LashlangAr
 
   // ---- host API (host-api.ts) ------------------------------------------------
 
+  /** What a resume picker shows; `null` before the first commit. */
   loadPickerInfo(): Returns<Host, 'loadPickerInfo'> {
     return this.#host.loadPickerInfo();
   }
 
+  /** Writes the head's metadata (host API). */
   saveSessionHeadMeta(...args: Args<Host, 'saveSessionHeadMeta'>): Returns<Host, 'saveSessionHeadMeta'> {
     return this.#host.saveSessionHeadMeta(...args);
   }
 
+  /** The head's metadata, or `null`. */
   loadSessionHeadMeta(): Returns<Host, 'loadSessionHeadMeta'> {
     return this.#host.loadSessionHeadMeta();
   }
 
+  /** Writes the whole head: config, frames, graph, checkpoint ref, ledger (host API). */
   saveSessionHead(...args: Args<Host, 'saveSessionHead'>): Returns<Host, 'saveSessionHead'> {
     return this.#host.saveSessionHead(...args);
   }
 
+  /** The whole head, or `null`. */
   loadSessionHead(): Returns<Host, 'loadSessionHead'> {
     return this.#host.loadSessionHead();
   }
@@ -237,48 +264,59 @@ export class Store implements RuntimePersistence, AttachmentManifest, LashlangAr
     if (copy !== null) await this.#host.writeHeadCopy(copy);
   }
 
+  /** Appends token-ledger entries. */
   appendUsageDeltas(...args: Args<Host, 'appendUsageDeltas'>): Returns<Host, 'appendUsageDeltas'> {
     return this.#host.appendUsageDeltas(...args);
   }
 
+  /** The raw token-ledger entries, unmerged. */
   loadUsageDeltas(): Returns<Host, 'loadUsageDeltas'> {
     return this.#host.loadUsageDeltas();
   }
 
+  /** Replaces the session graph. */
   replaceSessionGraph(...args: Args<Host, 'replaceSessionGraph'>): Returns<Host, 'replaceSessionGraph'> {
     return this.#host.replaceSessionGraph(...args);
   }
 
+  /** Appends nodes to the session graph. */
   appendSessionGraphNodes(...args: Args<Host, 'appendSessionGraphNodes'>): Returns<Host, 'appendSessionGraphNodes'> {
     return this.#host.appendSessionGraphNodes(...args);
   }
 
+  /** The whole session graph (leaf `null`). */
   loadSessionGraph(): Returns<Host, 'loadSessionGraph'> {
     return this.#host.loadSessionGraph();
   }
 
   // ---- blobs (blobs/blob-engine.ts) --------------------------------------------
 
+  /** Stores raw bytes (no envelope); returns their ref. */
   putBlob(...args: Args<Blobs, 'putBlob'>): Returns<Blobs, 'putBlob'> {
     return this.#blobs.putBlob(...args);
   }
 
+  /** Stores bytes in an envelope with `descriptor`; returns their ref. */
   putArtifactBlob(...args: Args<Blobs, 'putArtifactBlob'>): Returns<Blobs, 'putArtifactBlob'> {
     return this.#blobs.putArtifactBlob(...args);
   }
 
+  /** The logical content of a blob, or `null` (a corrupt blob reads as missing and is logged). */
   getBlob(...args: Args<Blobs, 'getBlob'>): Returns<Blobs, 'getBlob'> {
     return this.#blobs.getBlob(...args);
   }
 
+  /** Stores a value as msgpack (raw); returns its ref. */
   putTypedBlob(...args: Args<Blobs, 'putTypedBlob'>): Returns<Blobs, 'putTypedBlob'> {
     return this.#blobs.putTypedBlob(...args);
   }
 
+  /** Stores a value as msgpack in an envelope with `descriptor`. */
   putTypedArtifactBlob(...args: Args<Blobs, 'putTypedArtifactBlob'>): Returns<Blobs, 'putTypedArtifactBlob'> {
     return this.#blobs.putTypedArtifactBlob(...args);
   }
 
+  /** Decodes a msgpack blob, or `null`. */
   getTypedBlob<T = unknown>(ref: string): Promise<T | null> {
     return this.#blobs.getTypedBlob<T>(ref);
   }

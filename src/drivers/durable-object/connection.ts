@@ -26,6 +26,7 @@ import { builtinCodecs } from './codecs.ts';
 import { isSqlDisabled, translateError } from './errors.ts';
 import type { DurableObjectSqlCursor, DurableObjectSqlStorage, DurableObjectSqlValue, DurableObjectStorageLike } from './storage.ts';
 
+/** Options of `openDurableObjectSqlite`. */
 export interface DurableObjectSqliteOptions {
   /** A name for messages and `info.location` (say, the object's id); default `null`. */
   location?: string | null;
@@ -39,6 +40,7 @@ export interface DurableObjectSqliteOptions {
 
 /** A Durable Object connection; `storage` is the `ctx.storage` it was opened on. */
 export interface DurableObjectSqliteConnection extends SqliteConnection {
+  /** The Durable Object's storage. */
   readonly storage: DurableObjectStorageLike;
 }
 
@@ -62,6 +64,17 @@ const SQLITE_MISUSE = 21;
  * (in the constructor, or inside `blockConcurrencyWhile`). Throws a
  * `SqliteError` (`SQLITE_CANTOPEN`) for a KV-backed object, whose
  * `storage.sql` exists but refuses every statement.
+ *
+ * @example
+ * ```ts
+ * import { DurableObject } from 'cloudflare:workers';
+ * import { Store } from 'lash-sqlite-store';
+ * import { openDurableObjectSqlite } from 'lash-sqlite-store/durable-object';
+ *
+ * export class SessionObject extends DurableObject {
+ *   store = this.ctx.blockConcurrencyWhile(() => Store.open(openDurableObjectSqlite(this.ctx.storage)));
+ * }
+ * ```
  */
 export function openDurableObjectSqlite(
   storage: DurableObjectStorageLike,

@@ -23,18 +23,35 @@ import { SqliteBusyError, SqliteError, SqliteReadOnlyError, SqliteValueError, Tr
 
 /** An error as plain data: what crosses RPC (structured clone) intact. */
 export interface RpcErrorEnvelope {
+  /** Marks the envelope. */
   readonly lashRpcError: 1;
   /** The class, as `error.name` names it (`StoreError`, `PluginError`, `TypeError`, …). */
   readonly name: string;
+  /** The error message. */
   readonly message: string;
   /** The error's own enumerable fields (`detail`, `kind`, `code`, …), plain data only. */
   readonly fields: Readonly<Record<string, unknown>>;
+  /** The stack, if kept. */
   readonly stack?: string;
-  readonly cause?: RpcErrorEnvelope | { readonly value: unknown };
+  /** The error's cause, if any. */
+  readonly cause?: RpcErrorEnvelope | {
+    /** A cause that is not an error. */
+    readonly value: unknown;
+  };
 }
 
 /** What an RPC method returns instead of throwing. */
-export type RpcOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RpcErrorEnvelope };
+export type RpcOutcome<T> = {
+  /** Success. */
+  readonly ok: true;
+  /** The method's result. */
+  readonly value: T;
+} | {
+  /** Failure. */
+  readonly ok: false;
+  /** The error, as an envelope. */
+  readonly error: RpcErrorEnvelope;
+};
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 

@@ -13,6 +13,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statS
 import { dirname } from 'node:path';
 import type { PersistedDatabase, SqlJsPersistence } from '../sqljs/persistence.ts';
 
+/** A sql.js persistence target that writes the whole database image to `path` atomically after each committed write (temp file, fsync, rename). */
 export function atomicFilePersistence(path: string): SqlJsPersistence {
   return Object.freeze({
     kind: 'file',
@@ -37,6 +38,7 @@ export function atomicFilePersistence(path: string): SqlJsPersistence {
   });
 }
 
+/** Writes `bytes` to `path` atomically: a temp file beside it, fsync, rename. */
 export function writeFileAtomically(path: string, bytes: Uint8Array): void {
   const temp = `${path}.${process.pid}.tmp`;
   let fd = openSync(temp, 'w');

@@ -6,6 +6,7 @@ import { hash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { Codecs } from '../../core/codec/codecs.ts';
 
+/** Node's `node:crypto` SHA-256 and `node:zlib`: several times faster than the portable codecs, same bytes. */
 export const nodeCodecs: Codecs = Object.freeze({
   name: 'node',
   sha256Hex(data: Uint8Array | string): string {

@@ -23,6 +23,7 @@ import type {
 } from '../../core/driver/types.ts';
 import { nodeCodecs } from './codecs.ts';
 
+/** Options of `openNodeSqlite`. */
 export interface NodeSqliteOptions {
   /** Open without write access: components skip schema setup and refuse writes. */
   readOnly?: boolean;
@@ -49,10 +50,27 @@ const EMPTY: readonly SqlParam[] = Object.freeze([]);
 
 /** A node:sqlite connection; `raw` is the underlying `DatabaseSync` for advanced use. */
 export interface NodeSqliteConnection extends SqliteConnection {
+  /** The underlying `DatabaseSync`. */
   readonly raw: DatabaseSync;
 }
 
-/** Opens a database file (created when missing) or `':memory:'`. */
+/**
+ * Opens a database file (created when missing, in WAL mode) or `':memory:'`.
+ * Whoever opens a connection closes it.
+ *
+ * @throws `SqliteError` when the file cannot be opened.
+ * @example
+ * ```ts
+ * import { Store } from 'lash-sqlite-store';
+ * import { openNodeSqlite } from 'lash-sqlite-store/node';
+ *
+ * const conn = openNodeSqlite('./session.db', { synchronous: 'FULL' });
+ * const store = await Store.open(conn);
+ * // …
+ * store.close();
+ * conn.close();
+ * ```
+ */
 export function openNodeSqlite(path: string, options: NodeSqliteOptions = {}): NodeSqliteConnection {
   const readOnly = options.readOnly ?? false;
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;

@@ -19,6 +19,7 @@ import { SlottedLogTarget, type SlotFileName, type SlotFiles } from '../sqljs/sl
 
 const openDirectories = new Set<string>();
 
+/** A sql.js persistence target in the folder `dir`: an image checkpoint plus a redo log of every committed write transaction. */
 export function fileLogPersistence(dir: string): SqlJsPersistence {
   const root = resolve(dir);
   if (openDirectories.has(root)) {

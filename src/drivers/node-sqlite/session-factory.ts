@@ -20,9 +20,11 @@ import { Store } from '../../core/stores/session-store.ts';
 import { nodeCodecs } from './codecs.ts';
 import { openNodeSqlite, type NodeSqliteConnection } from './connection.ts';
 
+/** Options of `SqliteSessionStoreFactory`. */
 export interface SqliteSessionStoreFactoryOptions extends StoreOptions {
   /** `NORMAL` (default) or `FULL`; see `openNodeSqlite`. */
   synchronous?: 'NORMAL' | 'FULL';
+  /** How long a write waits for another connection's lock (ms, default 15 000). */
   busyTimeoutMs?: number;
 }
 
@@ -31,7 +33,9 @@ interface OpenStore {
   readonly conn: NodeSqliteConnection;
 }
 
+/** A session store factory on node:sqlite: one database file per session under `root` (see `safeSessionDbFileName`). */
 export class SqliteSessionStoreFactory implements SessionStoreFactory<Store> {
+  /** The folder the session files are in. */
   readonly root: string;
   readonly #options: SqliteSessionStoreFactoryOptions;
   readonly #open = new Map<string, Set<OpenStore>>();
@@ -43,6 +47,7 @@ export class SqliteSessionStoreFactory implements SessionStoreFactory<Store> {
     this.#options = options;
   }
 
+  /** Always `'durable'`. */
   durabilityTier(): DurabilityTier {
     return 'durable';
   }

@@ -29,6 +29,7 @@ import { classifyStatement, decodeTransactionRecord, type StatementKind } from '
 export type { SqlJsPersistence } from './persistence.ts';
 export type { SqlJsDatabase, SqlJsExecResult, SqlJsModule, SqlJsStatement } from './module.ts';
 
+/** Options of `openSqlJs`. */
 export interface SqlJsOptions {
   /** Share one database among all handles opened with this name in this process. */
   name?: string;
@@ -54,7 +55,9 @@ export interface SqlJsOptions {
 
 /** A sql.js connection; `export()` returns the database as SQLite file bytes. */
 export interface SqlJsConnection extends SqliteConnection {
+  /** The underlying sql.js `Database`. */
   readonly raw: SqlJsDatabase;
+  /** The database file's bytes (opens in either driver). */
   export(): Uint8Array;
   /** Resolves once every transaction committed so far is on the persistence target (at once without one). */
   whenDurable(): Promise<void>;
@@ -139,7 +142,21 @@ const named = new Map<string, SharedDatabase>();
 const exactTextModules = new WeakMap<SqlJsModule, boolean>();
 let defaultModule: Promise<SqlJsModule> | undefined;
 
-/** Opens a sql.js database (see the module comment for the modes). */
+/**
+ * Opens a sql.js database: private and in memory by default; handles opened
+ * with the same `name` in one process share one database; `data` opens the
+ * bytes of a database file; `persistence` keeps it on a target (OPFS,
+ * IndexedDB, a file log).
+ *
+ * @example
+ * ```ts
+ * import { Store } from 'lash-sqlite-store';
+ * import { indexedDbPersistence, openSqlJs } from 'lash-sqlite-store/sqljs';
+ *
+ * const conn = await openSqlJs({ name: 'chat', persistence: await indexedDbPersistence('chat') });
+ * const store = await Store.open(conn);
+ * ```
+ */
 export async function openSqlJs(options: SqlJsOptions = {}): Promise<SqlJsConnection> {
   const { name, data, persistence } = options;
   if (name !== undefined) {

@@ -16,34 +16,51 @@ import type { SqlValue } from '../../core/driver/types.ts';
 
 /** A prepared statement of a {@link SqlJsDatabase} (sql.js's `Statement`, without the parameter objects). */
 export interface SqlJsStatement {
+  /** Binds values to the statement's parameters. */
   bind(values?: SqlValue[]): boolean;
+  /** Steps to the next row; `false` when done. */
   step(): boolean;
+  /** The current row as values. */
   get(values?: SqlValue[]): SqlValue[];
+  /** The current row as an object. */
   getAsObject(values?: SqlValue[]): Record<string, SqlValue>;
+  /** The result's column names. */
   getColumnNames(): string[];
+  /** Runs the statement with `values`. */
   run(values?: SqlValue[]): void;
+  /** Resets the statement. */
   reset(): void;
+  /** Frees the statement. */
   free(): boolean;
 }
 
 /** The rows of one statement run by {@link SqlJsDatabase.exec}. */
 export interface SqlJsExecResult {
+  /** The column names. */
   columns: string[];
+  /** The rows. */
   values: SqlValue[][];
 }
 
 /** A sql.js `Database` (its common methods; cast to sql.js's own type for the rest). */
 export interface SqlJsDatabase {
+  /** Runs SQL and returns its results. */
   exec(sql: string, values?: SqlValue[]): SqlJsExecResult[];
+  /** Runs a statement. */
   run(sql: string, values?: SqlValue[]): SqlJsDatabase;
+  /** Prepares a statement. */
   prepare(sql: string, values?: SqlValue[]): SqlJsStatement;
+  /** Rows changed by the last statement. */
   getRowsModified(): number;
+  /** The database file's bytes. */
   export(): Uint8Array;
+  /** Closes the database. */
   close(): void;
 }
 
 /** An initialised sql.js module, as `initSqlJs()` resolves it. */
 export interface SqlJsModule {
+  /** The `Database` class. */
   readonly Database: new (data?: Uint8Array) => SqlJsDatabase;
 }
 

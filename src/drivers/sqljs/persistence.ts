@@ -21,6 +21,7 @@
 export interface RedoRecord {
   /** 1, 2, 3 … in commit order, continuing across checkpoints. */
   readonly seq: number;
+  /** The transaction's page writes, encoded. */
   readonly bytes: Uint8Array;
 }
 
@@ -40,7 +41,9 @@ export interface PersistedDatabase {
 
 /** Bytes a target occupies. */
 export interface PersistenceSize {
+  /** Bytes of the image checkpoint. */
   readonly imageBytes: number;
+  /** Bytes of the redo log. */
   readonly logBytes: number;
   /** Records in the log, not yet folded into the image. */
   readonly logRecords: number;
@@ -69,6 +72,7 @@ export interface SqlJsPersistence {
   append(records: readonly RedoRecord[]): Promise<void>;
   /** Replaces the image by one holding every transaction up to `seq`, and forgets the records up to `seq`. */
   checkpoint(image: Uint8Array, seq: number): Promise<void>;
+  /** How many bytes the target holds. */
   size(): Promise<PersistenceSize>;
   /** Releases the target (files, handles, the cross-tab lock). The stored data stays. Idempotent. */
   close(): Promise<void>;
@@ -92,11 +96,13 @@ export interface SqlJsRecoveryReport {
   readonly storagePersisted: boolean | null;
   /** The target's own notes (torn tail discarded, fallback slot…). */
   readonly notes: readonly string[];
+  /** How long recovery took (ms). */
   readonly elapsedMs: number;
 }
 
 /** The sizes behind a persisted connection. */
 export interface SqlJsStorageReport extends PersistenceSize {
+  /** Which target (`opfs`, `indexeddb`, `file-log`, …). */
   readonly target: string;
   /** The live database: `page_count * page_size`. */
   readonly databaseBytes: number;
@@ -104,6 +110,7 @@ export interface SqlJsStorageReport extends PersistenceSize {
   readonly committedSeq: number;
   /** The last sequence number known to be on the target. */
   readonly durableSeq: number;
+  /** Whether the browser granted persistent storage (`null`: not asked or unknown). */
   readonly storagePersisted: boolean | null;
   /** The last persistence failure that is not yet retried successfully, as text. */
   readonly lastError: string | null;

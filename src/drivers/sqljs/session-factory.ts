@@ -17,6 +17,7 @@ import type { StoreOptions } from '../../core/session/options.ts';
 import { Store } from '../../core/stores/session-store.ts';
 import { openSqlJs, type SqlJsConnection, type SqlJsModule } from './connection.ts';
 
+/** Options of `SqlJsSessionStoreFactory`. */
 export interface SqlJsSessionStoreFactoryOptions extends StoreOptions {
   /** An initialised sql.js module; by default the driver loads one. */
   sqlJs?: SqlJsModule;
@@ -31,6 +32,7 @@ interface OpenStore {
   readonly conn: SqlJsConnection;
 }
 
+/** A session store factory on sql.js: one in-memory database per session id. */
 export class SqlJsSessionStoreFactory implements SessionStoreFactory<Store> {
   readonly #options: SqlJsSessionStoreFactoryOptions;
   /** Promises, so two concurrent creates of one session share one database. */

@@ -25,6 +25,7 @@
 import { encodeBaseFrame, encodeRecordFrames, imageMatches, parseLog, type ParsedLog } from './log-frames.ts';
 import type { PersistedDatabase, PersistenceSize, RedoRecord, SqlJsPersistence } from './persistence.ts';
 
+/** The files a slotted-log target keeps: two image slots and two log slots. */
 export type SlotFileName = 'image-0' | 'image-1' | 'log-0' | 'log-1';
 
 /** The file operations the target needs (OPFS sync handles, OPFS writables, node:fs). */
@@ -50,9 +51,13 @@ interface Slot {
   logRecords: number;
 }
 
+/** Options of `SlottedLogTarget`. */
 export interface SlottedLogOptions {
+  /** The target's kind, for reports. */
   readonly kind: string;
+  /** Whether a completed write survives a crash. */
   readonly durable: boolean;
+  /** Whether the storage is persisted (`null`: unknown). */
   readonly storagePersisted: boolean | null;
   /** Runs after the files are closed (releases a lock). */
   readonly onClose?: () => void | Promise<void>;
@@ -128,6 +133,7 @@ export class SlottedLogTarget implements SqlJsPersistence {
     this.#slot = { index, generation, end: base.length, imageBytes: image.length, logRecords: 0 };
   }
 
+  /** How many bytes the target holds. */
   async size(): Promise<PersistenceSize> {
     return { imageBytes: this.#slot.imageBytes, logBytes: this.#slot.end, logRecords: this.#slot.logRecords };
   }

@@ -16,7 +16,6 @@ import {
   graphDelta,
   newRuntimeSessionState,
   persistedStateWithGraphCommit,
-  portableCodecs,
   turnCommitStamp,
   withTurnCommit,
   type RuntimeSessionState,
@@ -26,8 +25,9 @@ import {
   type RuntimeCommitResult,
   type SessionNodeRecord,
   type SqliteConnection,
-  writeTransaction,
 } from '../../../src/index.ts';
+import { portableCodecs } from '../../../src/core/codec/codecs.ts';
+import { writeTransaction } from '../../../src/core/driver/transaction.ts';
 import {
   builtinCodecs,
   lashRpcClient,

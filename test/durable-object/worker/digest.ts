@@ -3,7 +3,8 @@
  * rows in a fixed order, hashed. Equal digests before and after a restart
  * mean the state survived it exactly.
  */
-import { canonicalJson, portableCodecs } from '../../../src/index.ts';
+import { canonicalJson } from '../../../src/index.ts';
+import { portableCodecs } from '../../../src/core/codec/codecs.ts';
 import type { DurableObjectSqlCursor, DurableObjectSqlValue, DurableObjectStorageLike } from '../../../src/durable-object.ts';
 
 function rowsOf(cursor: DurableObjectSqlCursor): DurableObjectSqlValue[][] {

@@ -15,11 +15,11 @@ import {
   graphDelta,
   persistedStateCommit,
   persistedStateWithGraphCommit,
-  writeTransaction,
   type SqliteConnection,
 } from '../../../src/index.ts';
+import { writeTransaction } from '../../../src/core/driver/transaction.ts';
 import { DURABLE_OBJECT_MAX_VALUE_BYTES, builtinCodecs } from '../../../src/durable-object.ts';
-import { portableCodecs } from '../../../src/index.ts';
+import { portableCodecs } from '../../../src/core/codec/codecs.ts';
 import { defaultState, sampleNode } from '../../session/helpers.ts';
 import { describeEachDriver } from '../../support/drivers.ts';
 
