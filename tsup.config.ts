@@ -10,6 +10,7 @@ export default defineConfig({
     'durable-object': 'src/durable-object.ts',
     langgraph: 'src/langgraph.ts',
     'openai-agents': 'src/openai-agents.ts',
+    testing: 'src/testing.ts',
     cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],

@@ -26,4 +26,5 @@ export type {
   ConformanceTestFunctions,
 } from './testing/harness.ts';
 export { CONFORMANCE_SUITES, runConformance } from './testing/run.ts';
-export type { ConformanceOptions, ConformanceSuiteName } from './testing/run.ts';
+export type { ConformanceOptions } from './testing/run.ts';
+export type { ConformanceSuiteName } from './testing/suites.ts';

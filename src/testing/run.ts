@@ -7,13 +7,7 @@ import assertStrict from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConformanceBackend } from './backend.ts';
 import { createKit, type ConformanceAssert, type ConformanceTestFunctions } from './harness.ts';
-import { SUITES } from './suites.ts';
-
-/**
- * The name of one suite of the kit. Each groups the cases of one contract
- * area (the catalogue ids are in the case titles, e.g. `RP-07`, `PR-18`).
- */
-export type ConformanceSuiteName = keyof typeof SUITES;
+import { SUITES, type ConformanceSuiteName } from './suites.ts';
 
 /** Every suite of the kit, in the order {@link runConformance} registers them. */
 export const CONFORMANCE_SUITES: readonly ConformanceSuiteName[] = Object.freeze(Object.keys(SUITES) as ConformanceSuiteName[]);

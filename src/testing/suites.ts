@@ -15,7 +15,27 @@ import { runtimePersistenceSuite } from './suites/runtime-persistence.ts';
 import { schemaVersionsSuite } from './suites/schema-versions.ts';
 import { sessionSchemaSuite } from './suites/session-schema.ts';
 
-export const SUITES = {
+/**
+ * The name of one suite of the kit. Each groups the cases of one contract
+ * area (the catalogue ids are in the case titles, e.g. `RP-07`, `PR-18`).
+ */
+export type ConformanceSuiteName =
+  | 'schema-versions'
+  | 'runtime-persistence'
+  | 'session-schema'
+  | 'garbage-collection'
+  | 'attachment-manifest'
+  | 'artifacts'
+  | 'queued-work'
+  | 'queued-work-store'
+  | 'process-registry'
+  | 'process-leases'
+  | 'process-reopen'
+  | 'host-events'
+  | 'effect-host'
+  | 'effect-controller';
+
+export const SUITES: Readonly<Record<ConformanceSuiteName, (kit: Kit) => void>> = {
   'schema-versions': schemaVersionsSuite,
   'runtime-persistence': runtimePersistenceSuite,
   'session-schema': sessionSchemaSuite,
@@ -30,4 +50,4 @@ export const SUITES = {
   'host-events': hostEventsSuite,
   'effect-host': effectHostSuite,
   'effect-controller': effectControllerSuite,
-} as const satisfies Record<string, (kit: Kit) => void>;
+};
