@@ -9,7 +9,6 @@ import type {
   ConformanceBackend,
   ConformanceCapabilities,
   ConformanceDatabase,
-  ConformanceDurability,
   ConformanceTestContext,
 } from './backend.ts';
 
@@ -47,19 +46,19 @@ export interface KitBackend extends ConformanceBackend {
   readonly capabilities: ResolvedCapabilities;
 }
 
+/** The body of a case as the suites write it. */
+type CaseBody = (t: ConformanceCaseContext) => Promise<void> | void;
+
 /** What a suite module receives. */
 export interface Kit {
-  readonly driver: KitBackend;
-  readonly durability: ConformanceDurability;
   readonly assert: ConformanceAssert;
-  /** `describe(`${title} [${backend}]`)`, the suite's body given the backend. */
+  /** A `describe` titled `<title> [<backend name>]`; `body` registers its cases, given the backend. */
   suite(title: string, body: (driver: KitBackend) => void): void;
   /** Registers a case (`it(name, fn)` or `it(name, kit.needs('readOnly'), fn)`). */
-  it(name: string, fn: (t: ConformanceCaseContext) => Promise<void> | void): void;
-  it(name: string, options: ConformanceCaseOptions, fn: (t: ConformanceCaseContext) => Promise<void> | void): void;
+  it(name: string, fn: CaseBody): void;
+  it(name: string, options: ConformanceCaseOptions, fn: CaseBody): void;
   /** The case options for a case that needs `capability`: skipped when the backend lacks it. */
   needs(capability: keyof ConformanceCapabilities): ConformanceCaseOptions;
-  describe(name: string, fn: () => void): void;
 }
 
 const DEFAULT_CAPABILITIES: ResolvedCapabilities = { multiConnection: true, independentDatabases: true, readOnly: false };
@@ -75,8 +74,12 @@ class UnsupportedByBackend extends Error {
   override name = 'UnsupportedByBackend';
 }
 
+function reasonFor(backend: string, capability: keyof ConformanceCapabilities): string {
+  return `not supported by backend ${backend}: ${DESCRIPTIONS[capability]} (capabilities.${capability})`;
+}
+
 function unsupported(backend: string, capability: keyof ConformanceCapabilities): never {
-  throw new UnsupportedByBackend(`not supported by backend ${backend}: ${DESCRIPTIONS[capability]} (capabilities.${capability})`);
+  throw new UnsupportedByBackend(reasonFor(backend, capability));
 }
 
 /** The UnsupportedByBackend in an error's cause chain (components wrap what they throw), if any. */
@@ -113,7 +116,9 @@ function checked(backend: ConformanceBackend, capabilities: ResolvedCapabilities
 export function createKit(backend: ConformanceBackend, test: ConformanceTestFunctions, assert: ConformanceAssert): Kit {
   const capabilities: ResolvedCapabilities = { ...DEFAULT_CAPABILITIES, ...backend.capabilities };
   const driver = checked(backend, capabilities);
-  const register = (name: string, options: ConformanceCaseOptions, fn: (t: ConformanceCaseContext) => Promise<void> | void) => {
+  // A capability the backend lacks can show up only while a case runs (a
+  // helper opens a second connection): that case ends as skipped, not failed.
+  const register = (name: string, options: ConformanceCaseOptions, fn: CaseBody) => {
     test.it(name, options, async (t) => {
       try {
         await fn(t);
@@ -124,17 +129,14 @@ export function createKit(backend: ConformanceBackend, test: ConformanceTestFunc
       }
     });
   };
-  function it(name: string, ...rest: [Parameters<typeof register>[2]] | [ConformanceCaseOptions, Parameters<typeof register>[2]]): void {
+  function it(name: string, ...rest: [CaseBody] | [ConformanceCaseOptions, CaseBody]): void {
     if (rest.length === 1) register(name, {}, rest[0]);
     else register(name, rest[0], rest[1]);
   }
   return {
-    driver,
-    durability: backend.durability,
     assert,
     suite: (title, body) => void test.describe(`${title} [${backend.name}]`, () => body(driver)),
     it,
-    needs: (capability) => (capabilities[capability] ? {} : { skip: `not supported by backend ${backend.name}: ${DESCRIPTIONS[capability]} (capabilities.${capability})` }),
-    describe: (name, fn) => void test.describe(name, fn),
+    needs: (capability) => (capabilities[capability] ? {} : { skip: reasonFor(backend.name, capability) }),
   };
 }

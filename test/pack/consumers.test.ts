@@ -54,8 +54,12 @@ import {
  * without). Raise it only for code that earns its bytes.
  */
 const BUNDLE_BUDGET = { raw: 335_000, gzip: 105_000 };
-/** The packed tarball, in bytes: measured at 523,111 (see CHANGELOG.md, "Packaging", for what it holds). */
-const TARBALL_BUDGET = 540_000;
+/**
+ * The packed tarball, in bytes: measured at 523,111 (see CHANGELOG.md, "Packaging", for what it
+ * holds), then 587,617 with `./testing` (the conformance kit: 124 contract cases, about 145 kB
+ * raw per format, ESM and CJS).
+ */
+const TARBALL_BUDGET = 600_000;
 
 const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 

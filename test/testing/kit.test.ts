@@ -4,6 +4,8 @@
  * (Its cases run for real in the contract test files, on both drivers.)
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   CONFORMANCE_SUITES,
@@ -122,5 +124,15 @@ describe('conformance kit', () => {
     const rp03 = [...record(sqljsAs({}), { suites: ['runtime-persistence'], assert: counting }).values()].find((c) => c.name.includes('RP-03'))!;
     await runRecorded(rp03);
     assert.ok(calls.includes('deepEqual') && calls.includes('equal'), calls.join(','));
+  });
+
+  it('docs/testing.md lists every suite in order, with its case count and the total', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/testing.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([a-z-]+)` \| (\d+) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    const actual = CONFORMANCE_SUITES.map((suite) => [suite, record(sqljsAs({}), { suites: [suite] }).size]);
+    assert.deepEqual(rows, actual);
+    const total = actual.reduce((sum, [, n]) => sum + (n as number), 0);
+    assert.match(doc, new RegExp(`— ${total} cases,`));
+    assert.match(doc, new RegExp(`two of the ${total} cases skipped`));
   });
 });
