@@ -15,7 +15,8 @@
  * - Outside the core, the package is layered too: the drivers and the
  *   session API (`src/api/`) sit on the core; the openers (`src/openers/`,
  *   a driver plus the session API) and the framework adapters
- *   (`src/adapters/`) on those; the CLI (`src/cli/`) on everything; the entry
+ *   (`src/adapters/`) and the conformance kit (`src/testing/`, Node-only: it
+ *   runs on `node:test`) on those; the CLI (`src/cli/`) on everything; the entry
  *   modules (`src/*.ts`) on top. Nothing imports an entry module but another
  *   entry, and the session API and the adapters are isomorphic like the core.
  */
@@ -34,7 +35,7 @@ const ENTRIES = new Set(
   readdirSync(join(import.meta.dirname, '..', '..', 'src')).filter((name) => name.endsWith('.ts')),
 );
 /** The outer layers, by rank: a module may import only from a lower rank (or its own folder). */
-const OUTER: Record<string, number> = { core: 0, drivers: 1, api: 1, openers: 2, adapters: 2, cli: 3 };
+const OUTER: Record<string, number> = { core: 0, drivers: 1, api: 1, openers: 2, adapters: 2, testing: 2, cli: 3 };
 const ISOMORPHIC = new Set(['core', 'api', 'adapters']);
 
 interface Import {

@@ -126,4 +126,7 @@ export const SURFACE: Record<string, readonly string[]> = {
   'src/openai-agents.ts': [
     'ITEM_PLUGIN_ID', 'LashAgentSession', 'LashAgentSessionOptions', 'itemOf',
   ],
+  'src/testing.ts': [
+    'CONFORMANCE_SUITES', 'ConformanceAssert', 'ConformanceBackend', 'ConformanceCapabilities', 'ConformanceCaseContext', 'ConformanceCaseOptions', 'ConformanceDatabase', 'ConformanceDurability', 'ConformanceOpenOptions', 'ConformanceOptions', 'ConformanceSuiteName', 'ConformanceTestContext', 'ConformanceTestFunctions', 'runConformance',
+  ],
 };

@@ -72,6 +72,15 @@ for (const entry of entries) {
   });
 }
 
+it('every entry of package.json exports is pinned here', async () => {
+  const { default: manifest } = await import('../../package.json', { with: { type: 'json' } });
+  const fromManifest = Object.keys(manifest.exports as Record<string, unknown>)
+    .filter((subpath) => subpath !== './package.json')
+    .map((subpath) => (subpath === '.' ? 'src/index.ts' : `src/${subpath.slice(2)}.ts`))
+    .sort();
+  assert.deepEqual([...entries].sort(), fromManifest);
+});
+
 it('the root and lash-sqlite-store/advanced never export the same name', () => {
   const root = new Set(SURFACE['src/index.ts']);
   assert.deepEqual(SURFACE['src/advanced.ts']!.filter((name) => root.has(name)), []);

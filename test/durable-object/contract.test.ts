@@ -2,8 +2,10 @@
  * The contract suite inside Durable Objects on a local workerd (miniflare).
  *
  * Every test file with a `describeEachDriver` suite is bundled into a Worker
- * (see support/contract-bundle.ts), together with the cases only a Durable
- * Object has (worker/platform-cases.ts). Each case runs in an object of its
+ * (see support/contract-bundle.ts), together with every suite of the
+ * conformance kit (worker/conformance-kit.ts runs `runConformance` with the
+ * Durable Object as the backend) and the cases only a Durable Object has
+ * (worker/platform-cases.ts). Each case runs in an object of its
  * own, so it starts on an empty database, with the Durable Object driver as
  * the driver under test. Then workerd is stopped and started again on the
  * same persist folder: every case's object must hold exactly what it held
@@ -34,19 +36,8 @@ interface ObjectResult {
  * outside the driver. Each must still fail, and fail this way: when one
  * starts passing, it leaves this list.
  */
-const TIER_BY_DRIVER_NAME = {
-  reason: 'expects "inline" for every driver but node-sqlite; a Durable Object is durable',
-  failure: /actual: "durable"/,
-};
 const PLATFORM_DIFFERENCES: Record<string, { reason: string; failure: RegExp }> = {
-  'test/session/conformance.test.ts :: runtime persistence conformance [durable-object] > RP-01 reports its declared durability (inline)':
-    TIER_BY_DRIVER_NAME,
-  'test/session/artifacts.test.ts :: lashlang artifact store [durable-object] > AR-3 reports its declared tier (inline)': TIER_BY_DRIVER_NAME,
-  'test/host-events/host-event-store.test.ts :: host event store conformance (HE-1..HE-7) [durable-object] > HE-1 reports the declared durability tier':
-    TIER_BY_DRIVER_NAME,
-  'test/effects/effect-host.test.ts :: effect host conformance, SqliteEffectHost (EH-1..EH-3) [durable-object] > reports the connection tier and whether it needs a durable attachment store':
-    TIER_BY_DRIVER_NAME,
-  'test/schema/versions.test.ts :: schema versions [durable-object] > ignores unrelated tables of the host application': {
+  'test/durable-object/worker/conformance-kit.ts :: schema versions [durable-object] > ignores unrelated tables of the host application': {
     reason: 'its setup writes PRAGMA user_version, which a Durable Object refuses (SQLITE_AUTH)',
     failure: /not authorized: SQLITE_AUTH/,
   },

@@ -60,9 +60,9 @@ import {
  */
 const BUNDLE_BUDGET = { raw: 335_000, gzip: 105_000 };
 /**
- * The packed tarball, in bytes (issue 14: under 250 kB). Measured at 225,276:
- * ESM only, minified without renaming, no docs/ (523,111 before; see
- * docs/design.md, "Packaging").
+ * The packed tarball, in bytes (issue 14: under 250 kB). Measured at 244,556:
+ * ESM only, minified (names kept), no docs/, with the TSDoc'd declarations and
+ * the conformance kit (523,111 before; see docs/design.md, "Packaging").
  */
 const TARBALL_BUDGET = 250_000;
 

@@ -53,8 +53,8 @@ export function devDependency(name: string): string {
 export const SPECIFIERS = Object.keys(manifest.exports)
   .filter((subpath) => subpath !== './package.json')
   .map((subpath) => (subpath === '.' ? PACKAGE : `${PACKAGE}/${subpath.slice(2)}`));
-/** Entries that need Node (their declarations use @types/node): left out of the browser consumer. */
-export const NODE_ONLY = new Set([`${PACKAGE}/node`]);
+/** Entries that need Node (their declarations use @types/node; the kit runs on node:test): left out of the browser consumer. */
+export const NODE_ONLY = new Set([`${PACKAGE}/node`, `${PACKAGE}/testing`]);
 /** Entries over a framework (an optional peer): checked in a project that installs it, one line each. */
 export const FRAMEWORK_ENTRIES: Record<string, string> = {
   [`${PACKAGE}/langgraph`]: '@langchain/langgraph-checkpoint',

@@ -1,4 +1,9 @@
-/** Attachment byte stores (catalogue §8.3, AS-1..AS-4), the write-ahead wrapper, and the manifest's edges. */
+/**
+ * Attachment byte stores (catalogue §8.3, AS-1..AS-4) and the write-ahead
+ * wrapper, in memory. The manifest cases on the store are the
+ * `attachment-manifest` suite of the conformance kit
+ * (src/testing/suites/attachment-manifest.ts), run here on both drivers.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -6,16 +11,13 @@ import {
   InMemoryAttachmentStore,
   NOOP_ATTACHMENT_MANIFEST,
   SessionScopedAttachmentStore,
-  StoreError,
   contentId,
-  type AttachmentCreateMeta,
   type AttachmentManifest,
 } from '../../src/index.ts';
-import { ManualClock } from '../support/clock.ts';
-import { describeEachDriver } from '../support/drivers.ts';
-import { attachmentIntent, openFresh, snapshot } from './helpers.ts';
-
-const attachmentMeta = (): AttachmentCreateMeta => ({ media_type: { kind: 'image', type: 'png' }, width: 7, height: 11, label: 'pixel' });
+import { runConformance } from '../../src/testing.ts';
+import { attachmentMeta } from '../../src/testing/suites/attachment-manifest.ts';
+import { DRIVERS } from '../support/drivers.ts';
+import { attachmentIntent } from './helpers.ts';
 
 describe('attachment byte store (in memory)', () => {
   it('AS-1 round-trips bytes and meta', () => {
@@ -77,51 +79,4 @@ describe('attachment byte store (in memory)', () => {
   });
 });
 
-describeEachDriver('attachment manifest on the store', (driver) => {
-  it('records the write-ahead intent before the bytes, with the store as manifest', async (t) => {
-    const clock = new ManualClock(5_000);
-    const { store } = await openFresh(driver, t, { clock: clock.clock });
-    const inner = new InMemoryAttachmentStore();
-    const scoped = new SessionScopedAttachmentStore(inner, store, 'root', { clock: clock.clock });
-    assert.equal(scoped.inner(), inner);
-    assert.equal(scoped.manifest(), store);
-    assert.equal(scoped.persistence(), 'Ephemeral');
-    const ref = scoped.put(new Uint8Array([1, 2, 3]), attachmentMeta());
-    assert.deepEqual(scoped.get(ref.id).bytes, new Uint8Array([1, 2, 3]));
-    assert.deepEqual(store.listUncommitted(5_000), [
-      { attachment_id: ref.id, session_id: 'root', canonical_uri: `sha256:${ref.id}`, intent_at_epoch_ms: 5_000, committed_at_epoch_ms: null },
-    ]);
-    assert.deepEqual(store.listUncommitted(4_999), []);
-  });
-
-  it('keeps the first intent, lists every session oldest first, and ignores unknown ids', async (t) => {
-    const { store } = await openFresh(driver, t);
-    store.recordIntent(attachmentIntent('b', 'root', 300));
-    store.recordIntent(attachmentIntent('a', 'other', 200));
-    store.recordIntent({ ...attachmentIntent('b', 'elsewhere', 100), canonical_uri: 'changed' });
-    store.commitRefs('root', []);
-    store.commitRefs('root', ['unknown']);
-    store.commitRefs('root', ['a']); // another session's row is not stamped
-    store.forget('never-recorded');
-    assert.deepEqual(
-      store.listUncommitted(1_000).map((e) => [e.attachment_id, e.session_id, e.intent_at_epoch_ms]),
-      [['a', 'other', 200], ['b', 'root', 300]],
-    );
-  });
-
-  it('refuses malformed intents and ids with a typed error, synchronously, changing nothing', async (t) => {
-    const { store, conn } = await openFresh(driver, t);
-    const before = snapshot(conn);
-    for (const call of [
-      () => store.recordIntent({ ...attachmentIntent('x'), attachment_id: '' }),
-      () => store.recordIntent({ ...attachmentIntent('x'), intent_at_epoch_ms: -1 }),
-      () => store.recordIntent({ ...attachmentIntent('x'), session_id: '\uDC00' }),
-      () => store.commitRefs('root', ['ok', 'bad\0']),
-      () => store.listUncommitted(Number.MAX_SAFE_INTEGER + 2),
-      () => store.forget(7 as never),
-    ]) {
-      assert.throws(call, (error: unknown) => error instanceof StoreError && error.detail.kind === 'InvalidInput');
-    }
-    assert.equal(snapshot(conn), before);
-  });
-});
+for (const driver of DRIVERS) runConformance(driver, { suites: ['attachment-manifest'] });

@@ -1,13 +1,2 @@
-/** A clock the test moves by hand, so leases expire without sleeping. */
-export class ManualClock {
-  now: number;
-  constructor(start = 1_700_000_000_000) {
-    this.now = start;
-  }
-  /** Pass this as the component's `clock` option. */
-  readonly clock = (): number => this.now;
-  advance(ms: number): number {
-    this.now += ms;
-    return this.now;
-  }
-}
+/** The fixtures live in the conformance kit (src/testing/fixtures/clock.ts); the repository's own tests use them from there. */
+export * from '../../src/testing/fixtures/clock.ts';

@@ -6,6 +6,9 @@
  * connection: a new `DatabaseSync` on the same file, or a new handle on the
  * same named sql.js database). Everything opened is closed and deleted when
  * the test ends.
+ *
+ * Each driver is also a backend of the conformance kit (`src/testing`): the
+ * contract test files run the kit's suites on every driver of this matrix.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +17,7 @@ import { describe, type TestContext } from 'node:test';
 import { openNodeSqlite, type NodeSqliteOptions } from '../../src/node.ts';
 import { deleteSqlJsDatabase, openSqlJs, type SqlJsConnection } from '../../src/sqljs.ts';
 import type { SqliteConnection } from '../../src/index.ts';
+import type { ConformanceBackend } from '../../src/testing.ts';
 
 export type DriverName = 'node-sqlite' | 'sqljs';
 
@@ -27,7 +31,7 @@ export interface Location {
   image(): Promise<Uint8Array>;
 }
 
-export interface DriverUnderTest {
+export interface DriverUnderTest extends ConformanceBackend {
   readonly name: DriverName;
   /** True when the driver has real files, WAL and cross-process locking. */
   readonly multiProcess: boolean;
@@ -45,6 +49,8 @@ export function tempDir(t: { after(fn: () => void): void }, label = 'lash'): str
 export const nodeSqliteDriver: DriverUnderTest = {
   name: 'node-sqlite',
   multiProcess: true,
+  durability: 'durable',
+  capabilities: { readOnly: true },
   async fresh(t) {
     const dir = tempDir(t, 'lash-node');
     const path = join(dir, 'test.db');
@@ -74,6 +80,7 @@ export const nodeSqliteDriver: DriverUnderTest = {
 export const sqlJsDriver: DriverUnderTest = {
   name: 'sqljs',
   multiProcess: false,
+  durability: 'inline',
   async fresh(t) {
     const name = `test-${process.pid}-${++counter}`;
     const opened: SqlJsConnection[] = [];

@@ -1,9 +1,2 @@
-import type { Logger } from '../../src/index.ts';
-
-/** A logger that keeps what it is told, for asserting that corruption was reported. */
-export class CapturingLogger implements Logger {
-  readonly warnings: Array<{ message: string; details?: Record<string, unknown> }> = [];
-  warn(message: string, details?: Record<string, unknown>): void {
-    this.warnings.push(details === undefined ? { message } : { message, details });
-  }
-}
+/** The fixtures live in the conformance kit (src/testing/fixtures/logger.ts); the repository's own tests use them from there. */
+export * from '../../src/testing/fixtures/logger.ts';

@@ -2,7 +2,9 @@
  * Bundles the contract test files into the Durable Object test Worker.
  *
  * The files are the very ones `npm test` runs under Node: every test file
- * with a `describeEachDriver` suite. esbuild swaps what only Node has for
+ * with a `describeEachDriver` suite, plus the conformance kit's suites (the
+ * cases the contract test files run through `runConformance`), which
+ * worker/conformance-kit.ts runs against the object. esbuild swaps what only Node has for
  * in-object stand-ins (test/durable-object/worker/): `node:test`, the driver
  * matrix, `src/node.ts`, `src/sqljs.ts`, child processes and `node:fs`
  * (fixture files are embedded). `import.meta.dirname` / `url` become the
@@ -19,6 +21,8 @@ const SUITE_MODULE = 'lash:contract-suite';
 const ASSERT = join(WORKER_DIR, 'assert.ts');
 /** Cases only a Durable Object has, run with the shared ones. */
 const PLATFORM_CASES = join(WORKER_DIR, 'platform-cases.ts');
+/** The conformance kit, run against the object (the kit's cases are no longer in test files). */
+const KIT_CASES = join(WORKER_DIR, 'conformance-kit.ts');
 
 /** Modules of the Node test setup, by absolute path, and what replaces them in the object. */
 const STAND_INS: Record<string, string> = {
@@ -123,7 +127,7 @@ export default { readFileSync, existsSync, writeFileSync, mkdirSync, mkdtempSync
 
 /** The contract Worker with every contract test file in it. */
 export async function bundleContractWorker(): Promise<{ script: string; files: string[] }> {
-  const files = [...contractTestFiles(), PLATFORM_CASES];
+  const files = [...contractTestFiles(), KIT_CASES, PLATFORM_CASES];
   const script = await bundleWorker(join(WORKER_DIR, 'contract-worker.ts'), { plugins: [contractPlugin(files)] });
   return { script, files: files.map((file) => relative(ROOT, file)) };
 }

@@ -5,11 +5,16 @@
  * another connection to it. What one object cannot give — a second
  * independent database, a read-only connection, a file image — is reported
  * as not applicable.
+ *
+ * The driver is also the Durable Object's backend for the conformance kit
+ * (worker/conformance-kit.ts): it declares what one object can give, so the
+ * kit skips what it cannot.
  */
 import { describe } from './node-test.ts';
 import { markDriverSuite } from './node-test.ts';
 import { openDurableObjectSqlite, type DurableObjectStorageLike } from '../../../src/durable-object.ts';
 import type { SqliteConnection } from '../../../src/index.ts';
+import type { ConformanceBackend } from '../../../src/testing.ts';
 import { notApplicable } from './not-applicable.ts';
 
 export type DriverName = 'node-sqlite' | 'sqljs' | 'durable-object';
@@ -21,7 +26,7 @@ export interface Location {
   image(): Promise<Uint8Array>;
 }
 
-export interface DriverUnderTest {
+export interface DriverUnderTest extends ConformanceBackend {
   readonly name: DriverName;
   readonly multiProcess: boolean;
   fresh(t: { after(fn: () => void): void }): Promise<Location>;
@@ -66,6 +71,9 @@ function counting(conn: SqliteConnection): SqliteConnection {
 export const durableObjectDriver: DriverUnderTest = {
   name: 'durable-object',
   multiProcess: false,
+  durability: 'durable',
+  // One object holds one database; it has no read-only connections.
+  capabilities: { independentDatabases: false, readOnly: false },
   async fresh(t) {
     if (storage === undefined) throw new Error('no storage: beginCase was not called');
     if (handedOut) notApplicable('a second independent database (one object holds one)');
@@ -95,6 +103,7 @@ export const durableObjectDriver: DriverUnderTest = {
 const unavailable = (name: DriverName): DriverUnderTest => ({
   name,
   multiProcess: name === 'node-sqlite',
+  durability: name === 'node-sqlite' ? 'durable' : 'inline',
   fresh: async () => notApplicable(`the ${name} driver`),
 });
 
