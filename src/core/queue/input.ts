@@ -5,9 +5,9 @@
  * before any database work, and changes nothing.
  */
 import { isJsonObject } from '../contract/json.ts';
-import { identifierProblem, ShapeError, u64Problem } from '../validation.ts';
+import { ShapeError } from '../validation.ts';
 import { encodeMergeKey, encodePayload, mergeKeyFromValue, parseDeliveryPolicy, parseSlotPolicy, payloadFromValue } from './codec.ts';
-import { expectJson } from '../shape.ts';
+import { expectId, expectId as requireIdentifier, expectJson, expectU64 as requireU64, expectU64 } from '../shape.ts';
 import { DEFAULT_QUEUE_LIST_LIMIT, type ListPage, type QueuedWorkListOptions } from './list.ts';
 import {
   CLAIM_BOUNDARIES,
@@ -28,17 +28,8 @@ export interface DraftRow {
   readonly payload_jsons: readonly string[];
 }
 
-export function requireIdentifier(value: unknown, what: string): string {
-  const problem = identifierProblem(value, what);
-  if (problem !== null) throw new ShapeError(problem, what);
-  return value as string;
-}
-
-export function requireU64(value: unknown, what: string): number {
-  const problem = u64Problem(value, what);
-  if (problem !== null) throw new ShapeError(problem, what);
-  return value as number;
-}
+/** The kit's identifier and integer checks, under the names the queue methods read well with. */
+export { expectId as requireIdentifier, expectU64 as requireU64 };
 
 export function requireBoundary(value: unknown): QueuedWorkClaimBoundary {
   if (CLAIM_BOUNDARIES.includes(value as QueuedWorkClaimBoundary)) return value as QueuedWorkClaimBoundary;
