@@ -159,6 +159,12 @@ export function optional<T>(shape: Shape<T>): OptionalShape<T> {
   return Object.assign(read, { optional: true as const });
 }
 
+/** A member that may be absent (`undefined`) but, when present, must pass: `null` is refused, never dropped. */
+export function omittable<T>(shape: Shape<T>): OptionalShape<T> {
+  const read: Shape<T | undefined> = (value, path) => (value === undefined ? undefined : shape(value, path));
+  return Object.assign(read, { optional: true as const });
+}
+
 /**
  * serde `#[serde(default)]`: absent takes `make()`; `null` is not absent and
  * goes to the schema. The member is always in the result.
@@ -205,12 +211,15 @@ export function array<T>(item: Shape<T>): Shape<T[]> {
   };
 }
 
-/** A string-keyed map; keys go in with `defineProperty`, so a `__proto__` key stays a key. */
-export function record<T>(item: Shape<T>): Shape<Record<string, T>> {
+/**
+ * A string-keyed map; keys go in with `defineProperty`, so a `__proto__` key
+ * stays a key. A member's path is `path.key`, as `findJsonProblem` names it.
+ */
+export function record<T>(item: Shape<T>): Shape<{ [key: string]: T }> {
   return (value, path) => {
-    const out: Record<string, T> = {};
+    const out: { [key: string]: T } = {};
     for (const [key, member] of Object.entries(expectObject(value, path))) {
-      Object.defineProperty(out, key, { value: item(member, `${path}[${JSON.stringify(key)}]`), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, { value: item(member, at(path, key)), enumerable: true, writable: true, configurable: true });
     }
     return out;
   };
