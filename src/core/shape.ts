@@ -165,6 +165,12 @@ export function omittable<T>(shape: Shape<T>): OptionalShape<T> {
   return Object.assign(read, { optional: true as const });
 }
 
+/** Checked when present; absent and `null` pass through as they are (members of an opaque, kept record). */
+export function nullish<T>(shape: Shape<T>): OptionalShape<T | null> {
+  const read: Shape<T | null | undefined> = (value, path) => (value === undefined || value === null ? value : shape(value, path));
+  return Object.assign(read, { optional: true as const });
+}
+
 /**
  * serde `#[serde(default)]`: absent takes `make()`; `null` is not absent and
  * goes to the schema. The member is always in the result.
@@ -238,8 +244,10 @@ export interface ObjectOptions {
   /** Refuse members outside the schema (serde `deny_unknown_fields`). */
   readonly strict?: boolean;
   /**
-   * Keep members outside the schema as they are (records that are opaque to
-   * the store beyond the fields it reads). Default: dropped, as serde does.
+   * The record is opaque to the store beyond the members it reads: members
+   * outside the schema are kept as they are, and the input itself is
+   * returned when no member changed (no copy of a large frame or node).
+   * Default: a fresh object with only the schema's members, as serde reads.
    */
   readonly keep?: boolean;
 }
@@ -252,14 +260,27 @@ export interface ObjectOptions {
 export function object<F extends ShapeMap>(fields: F, options: ObjectOptions = {}): Shape<ObjectOf<F>> {
   const entries = Object.entries(fields);
   const names = entries.map(([name]) => name);
+  if (options.keep) {
+    return (value, path) => {
+      const input = expectObject(value, path);
+      let out: Fields | undefined;
+      for (const [name, shape] of entries) {
+        const member = shape(input[name], at(path, name));
+        if (member === input[name]) continue;
+        out ??= { ...input };
+        if (member === undefined) delete out[name];
+        else out[name] = member;
+      }
+      return (out ?? input) as ObjectOf<F>;
+    };
+  }
   return (value, path) => {
     const input = expectObject(value, path);
     if (options.strict) onlyKeys(input, names, path);
-    const out: Fields = options.keep ? { ...input } : {};
+    const out: Fields = {};
     for (const [name, shape] of entries) {
       const member = shape(input[name], at(path, name));
-      if (member === undefined) delete out[name];
-      else out[name] = member;
+      if (member !== undefined) out[name] = member;
     }
     return out as ObjectOf<F>;
   };

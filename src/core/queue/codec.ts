@@ -18,6 +18,7 @@ import {
   expectString,
   expectText,
   expectU64,
+  fallback,
   messageOf,
   object,
   optional,
@@ -36,6 +37,7 @@ import {
   type InputItem,
   type MergeKey,
   type ProcessWakeDelivery,
+  type ProtocolTurnOptions,
   type QueuedWorkPayload,
   type SessionCommand,
   type SlotPolicy,
@@ -91,14 +93,16 @@ export function decodePayload(json: string): QueuedWorkPayload {
   }
 }
 
+/** serde default: an absent payload is an empty object (`null` is `Value::Null`). Shared with the session's turn state. */
+export const protocolTurnOptions = shapeOf<ProtocolTurnOptions>()(object({ payload: fallback(anyJson, () => ({})) }));
+
 const inputItem = shapeOf<InputItem>()(tagged('type', { text: { text: expectString }, image_ref: { id: expectString } }));
 
 const turnInput = shapeOf<TurnInput>()(
   object({
     items: array(inputItem),
     image_blobs: orDefault(record(expectBytes), () => ({})),
-    // serde default: an absent payload is an empty object.
-    protocol_turn_options: optional(object({ payload: orDefault(anyJson, () => ({})) })),
+    protocol_turn_options: optional(protocolTurnOptions),
     trace_turn_id: optional(expectString),
   }),
 );
