@@ -258,31 +258,45 @@ export interface ObjectOptions {
  * schema returns `undefined` is left out.
  */
 export function object<F extends ShapeMap>(fields: F, options: ObjectOptions = {}): Shape<ObjectOf<F>> {
-  const entries = Object.entries(fields);
-  const names = entries.map(([name]) => name);
+  const body = members(fields, options);
+  return (value, path) => body(expectObject(value, path), path) as ObjectOf<F>;
+}
+
+/**
+ * The member loop of {@link object}, for a value already known to be an
+ * object. Plain arrays and an index loop: this runs for every record of a
+ * commit, and its call site sees every member schema.
+ */
+function members(fields: ShapeMap, options: ObjectOptions): (input: Fields, path: string) => Fields {
+  const names = Object.keys(fields);
+  const shapes = names.map((name) => fields[name]!);
+  const suffixes = names.map((name) => `.${name}`);
+  const count = names.length;
+  const memberPath = (path: string, i: number) => (path === '' ? names[i]! : path + suffixes[i]!);
   if (options.keep) {
-    return (value, path) => {
-      const input = expectObject(value, path);
+    return (input, path) => {
       let out: Fields | undefined;
-      for (const [name, shape] of entries) {
-        const member = shape(input[name], at(path, name));
-        if (member === input[name]) continue;
+      for (let i = 0; i < count; i++) {
+        const name = names[i]!;
+        const before = input[name];
+        const member = shapes[i]!(before, memberPath(path, i));
+        if (member === before) continue;
         out ??= { ...input };
         if (member === undefined) delete out[name];
         else out[name] = member;
       }
-      return (out ?? input) as ObjectOf<F>;
+      return out ?? input;
     };
   }
-  return (value, path) => {
-    const input = expectObject(value, path);
-    if (options.strict) onlyKeys(input, names, path);
+  const strict = options.strict === true;
+  return (input, path) => {
+    if (strict) onlyKeys(input, names, path);
     const out: Fields = {};
-    for (const [name, shape] of entries) {
-      const member = shape(input[name], at(path, name));
-      if (member !== undefined) out[name] = member;
+    for (let i = 0; i < count; i++) {
+      const member = shapes[i]!(input[names[i]!], memberPath(path, i));
+      if (member !== undefined) out[names[i]!] = member;
     }
-    return out as ObjectOf<F>;
+    return out;
   };
 }
 
@@ -293,7 +307,7 @@ type TaggedOf<K extends string, V extends Record<string, ShapeMap>> = {
 /** An internally tagged union (serde `#[serde(tag = "…")]`): `{ [tag]: name, ...fields of name }`. */
 export function tagged<const K extends string, V extends Record<string, ShapeMap>>(tag: K, variants: V, options: ObjectOptions = {}): Shape<TaggedOf<K, V>> {
   const kind = literal(...(Object.keys(variants) as Array<keyof V & string>));
-  const bodies = new Map(Object.entries(variants).map(([name, fields]) => [name, object({ [tag]: kind, ...fields }, options)]));
+  const bodies = new Map(Object.entries(variants).map(([name, fields]) => [name, members({ [tag]: kind, ...fields }, options)]));
   return (value, path) => {
     const input = expectObject(value, path);
     return bodies.get(kind(input[tag], at(path, tag)))!(input, path) as TaggedOf<K, V>;
