@@ -96,7 +96,7 @@ const NODE_A = messageNode('x', null, 'User', 1024, 1);
 const NODE_B = messageNode('y', 'x', 'Assistant', 1024, 2);
 
 /** Turn `i` as the runtime hands it over (the stamp's hash is the runtime's work, so it is fixed here). */
-function turnCommit(i: number, expected: number, prefix: string): RuntimeCommit {
+export function turnCommit(i: number, expected: number, prefix: string): RuntimeCommit {
   const a = `${prefix}${i}a`;
   const b = `${prefix}${i}b`;
   return {

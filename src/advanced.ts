@@ -23,6 +23,7 @@ export { stableJsonSha256Hex } from './core/codec/canonical-json.ts';
 export { decodeMsgpack, encodeMsgpack } from './core/codec/msgpack.ts';
 export { toHex } from './core/codec/hex.ts';
 export { expectBytes } from './core/shape.ts';
+export type { Shape } from './core/shape.ts';
 export { identifierProblem, jsonValueProblem } from './core/validation.ts';
 
 // ---- Blobs: envelopes, thresholds, the blob table ----

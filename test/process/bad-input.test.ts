@@ -47,11 +47,11 @@ describeEachDriver('process registry bad input', (driver) => {
       ],
       [registration('p\0q'), 'process id must not contain NUL characters'],
       [registration('p\ud800'), /lone surrogate/],
-      [null, /invalid process registration: registration: expected an object/],
-      [{ ...registration('p'), input: { type: 'teleport' } }, /invalid process registration: registration\.input\.type: expected one of/],
+      [null, /invalid process registration: registration must be an object \(got null\)/],
+      [{ ...registration('p'), input: { type: 'teleport' } }, /invalid process registration: registration\.input\.type must be "tool_call", .* \(got "teleport"\)/],
       [
         registration('p', [{ name: 'w', payload_schema: anySchema(), semantics: { wake: { input: { pointer: 1 } as never, dedupe_key: 'event_identity' } } }]),
-        /registration\.event_types\[4\]\.semantics\.wake\.input\.pointer: expected a string/,
+        /registration\.event_types\[4\]\.semantics\.wake\.input\.pointer must be a string/,
       ],
       [{ ...registration('p'), input: { type: 'external', metadata: Number.NaN } }, /registration\.input\.metadata holds the non-finite number NaN/],
       [{ ...registration('p'), input: { type: 'external', metadata: new Date() } }, /must be plain JSON/],
@@ -121,7 +121,7 @@ describeEachDriver('process registry bad input', (driver) => {
     assert.deepEqual((await registry.completeProcess('p', success)).status, done.status);
     await refused(conn, () => registry.completeProcess('p', { type: 'success', value: { ok: false } }), /event replay key `process:p:terminal:process.completed` conflicts/);
     await refused(conn, () => registry.completeProcess('p', { type: 'failure', class: 'internal', code: 'x', message: 'y' }), 'process `p` is already terminal');
-    await refused(conn, () => registry.completeProcess('p', { type: 'cancelled', message: 1 } as never), /invalid await output: await_output\.message: expected a string/);
+    await refused(conn, () => registry.completeProcess('p', { type: 'cancelled', message: 1 } as never), /invalid await output: await_output\.message must be a string \(got 1\)/);
     const cancel = await registry.appendEvent('p', cancelRequested('p', null));
     assert.deepEqual(cancel.event.payload, { reason: null });
     await registry.appendEvent('p', { event_type: 'process.signal', payload: 'late' });
@@ -136,14 +136,14 @@ describeEachDriver('process registry bad input', (driver) => {
     await registry.grantHandle(s1, 'p', { label: 'x' });
     await refused(conn, () => registry.grantHandle(s1, 'nope', {}), 'unknown process `nope`');
     await refused(conn, () => registry.grantHandle(processScope(''), 'p', {}), 'process owner scope must include a session id');
-    await refused(conn, () => registry.grantHandle(s1, 'p', { kind: 7 } as never), /invalid descriptor: descriptor\.kind: expected a string/);
+    await refused(conn, () => registry.grantHandle(s1, 'p', { kind: 7 } as never), /invalid descriptor: descriptor\.kind must be a string \(got 7\)/);
     await refused(conn, () => registry.handleGrantsForProcess('nope'), 'unknown process `nope`');
     await refused(conn, () => registry.eventsAfter('nope', 0), 'unknown process `nope`');
     await refused(conn, () => registry.wakeEventsAfter('nope', 0), 'unknown process `nope`');
     await refused(conn, () => registry.eventsAfter('p', -1), /after sequence must be a non-negative safe integer/);
     await refused(conn, () => registry.ackWake('nope', 1), 'unknown process `nope`');
     await refused(conn, () => registry.ackWake('p', 2 ** 53), /sequence must be a non-negative safe integer/);
-    await refused(conn, () => registry.setExternalRef('p', { backend: 'b' } as never), /invalid external ref: external_ref\.id: expected a string/);
+    await refused(conn, () => registry.setExternalRef('p', { backend: 'b' } as never), /invalid external ref: external_ref\.id must be a string \(got nothing\)/);
     await refused(conn, () => registry.renewProcessLease({ process_id: 'p' } as never, 10), /lease token must be a string/);
     assert.equal(await registry.getProcess(''), undefined);
     assert.equal(await registry.getProcess('x\0'), undefined);

@@ -45,7 +45,7 @@ describeEachDriver('process registry corrupt rows', (driver) => {
       'p',
     ]);
     assert.equal(await registry.getProcess('p'), undefined);
-    assert.match(String(logger.warnings.at(-1)!.details!.error), /status\.state: expected one of/);
+    assert.match(String(logger.warnings.at(-1)!.details!.error), /status\.state must be "running", "completed", "failed" or "cancelled" \(got "exploded"\)/);
     corrupt(conn, 'UPDATE processes SET record_json = ? WHERE process_id = ?', [JSON.stringify({ ...record, id: 'other' }), 'p']);
     assert.equal(await registry.getProcess('p'), undefined);
     assert.match(String(logger.warnings.at(-1)!.details!.error), /record\.id/);

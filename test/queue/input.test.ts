@@ -73,7 +73,7 @@ describeEachDriver('queued work input checks', (driver) => {
       [{ ...base, payloads: [{ type: 'turn_input', input: { items: [{ type: 'text', text: 3 }] } }] }, /payloads\[0\]\.input\.items\[0\]\.text must be a string/],
       [
         { ...base, payloads: [{ type: 'turn_input', input: { items: [], image_blobs: { a: [256] } } }] },
-        /image_blobs\["a"\] must be bytes/,
+        /image_blobs\.a must be bytes/,
       ],
       [{ ...base, payloads: [{ type: 'process_wake', wake: { wake_id: 'w' } }] }, /payloads\[0\]\.wake\.target_session_id must be a string/],
       [

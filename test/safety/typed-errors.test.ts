@@ -54,7 +54,7 @@ describeEachDriver('typed errors', (driver) => {
     await assert.rejects(registry.registerProcess({ ...registration('p'), event_types: null } as never), (error: unknown) => {
       assert.ok(error instanceof PluginError, String(error));
       assert.equal(error.condition, 'InvalidInput');
-      assert.match(error.message, /registration\.event_types: expected an array, got null/);
+      assert.match(error.message, /registration\.event_types must be an array \(got null\)/);
       return true;
     });
     assert.equal(await registry.getProcess('p'), undefined);

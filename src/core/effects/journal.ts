@@ -13,7 +13,8 @@ import type { Clock, Logger } from '../logger.ts';
 import { isJsonObject } from '../contract/json.ts';
 import { readEpochMs, saturatingAdd } from '../validation.ts';
 import type { RuntimeEffectKind } from '../contract/invocation.ts';
-import type { RuntimeEffectOutcome } from '../contract/effects.ts';
+import type { RuntimeEffectControllerErrorJson, RuntimeEffectOutcome } from '../contract/effects.ts';
+import { expectString, object, shapeOf, shapeProblem } from '../shape.ts';
 
 const STATUS_IN_PROGRESS = 'in_progress';
 const STATUS_COMPLETED = 'completed';
@@ -180,11 +181,14 @@ function decodeOutcome(row: ReplayRow, request: EffectRequest, logger: Logger): 
 function decodeError(row: ReplayRow, request: EffectRequest, logger: Logger): RuntimeEffectControllerError {
   if (row.error_json === null) throw corrupt(logger, request, 'failed runtime effect row is missing error_json');
   const value = parse(row.error_json, request, logger);
-  if (!isJsonObject(value) || typeof value.code !== 'string' || typeof value.message !== 'string') {
-    throw decodeFailure(logger, request, 'expected an error object {code, message}');
-  }
-  return new RuntimeEffectControllerError(value.code, value.message);
+  const problem = shapeProblem(errorRecord, value, 'error');
+  if (problem !== null) throw decodeFailure(logger, request, `expected an error object {code, message} (${problem})`);
+  const { code, message } = value as RuntimeEffectControllerErrorJson;
+  return new RuntimeEffectControllerError(code, message);
 }
+
+/** A failed row's error (`RuntimeEffectControllerError`'s serde form). */
+const errorRecord = shapeOf<RuntimeEffectControllerErrorJson>()(object({ code: expectString, message: expectString }));
 
 function parse(json: string, request: EffectRequest, logger: Logger): unknown {
   try {

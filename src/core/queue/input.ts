@@ -5,9 +5,9 @@
  * before any database work, and changes nothing.
  */
 import { isJsonObject } from '../contract/json.ts';
-import { identifierProblem, ShapeError, u64Problem } from '../validation.ts';
+import { ShapeError } from '../validation.ts';
 import { encodeMergeKey, encodePayload, mergeKeyFromValue, parseDeliveryPolicy, parseSlotPolicy, payloadFromValue } from './codec.ts';
-import { expectJson } from '../shape.ts';
+import { array, expectArray, expectId, expectId as requireIdentifier, expectJson, expectU64 as requireU64, expectU64, object, optional } from '../shape.ts';
 import { DEFAULT_QUEUE_LIST_LIMIT, type ListPage, type QueuedWorkListOptions } from './list.ts';
 import {
   CLAIM_BOUNDARIES,
@@ -28,17 +28,8 @@ export interface DraftRow {
   readonly payload_jsons: readonly string[];
 }
 
-export function requireIdentifier(value: unknown, what: string): string {
-  const problem = identifierProblem(value, what);
-  if (problem !== null) throw new ShapeError(problem, what);
-  return value as string;
-}
-
-export function requireU64(value: unknown, what: string): number {
-  const problem = u64Problem(value, what);
-  if (problem !== null) throw new ShapeError(problem, what);
-  return value as number;
-}
+/** The kit's identifier and integer checks, under the names the queue methods read well with. */
+export { expectId as requireIdentifier, expectU64 as requireU64 };
 
 export function requireBoundary(value: unknown): QueuedWorkClaimBoundary {
   if (CLAIM_BOUNDARIES.includes(value as QueuedWorkClaimBoundary)) return value as QueuedWorkClaimBoundary;
@@ -61,19 +52,29 @@ export function requireBatchIds(value: unknown): readonly string[] {
   return value as readonly string[];
 }
 
+/** A draft's fields (the payloads are checked one by one, see {@link draftRow}). */
+const draft = object({
+  session_id: expectId,
+  source_key: optional(expectId),
+  delivery_policy: parseDeliveryPolicy,
+  slot_policy: parseSlotPolicy,
+  merge_key: mergeKeyFromValue,
+  available_at_ms: expectU64,
+  payloads: expectArray,
+});
+
 /** Checks a draft and puts it in row form. Throws `ShapeError`. */
-export function draftRow(draft: QueuedWorkBatchDraft): DraftRow {
-  if (!isJsonObject(draft)) throw new ShapeError('a queued-work draft must be an object', 'draft');
-  const sourceKey = draft.source_key == null ? null : requireIdentifier(draft.source_key, 'source_key');
-  if (!Array.isArray(draft.payloads)) throw new ShapeError('payloads must be an array', 'payloads');
+export function draftRow(value: QueuedWorkBatchDraft): DraftRow {
+  if (!isJsonObject(value)) throw new ShapeError('a queued-work draft must be an object', 'draft');
+  const checked = draft(value, '');
   return {
-    session_id: requireIdentifier(draft.session_id, 'session_id'),
-    source_key: sourceKey,
-    delivery_policy: parseDeliveryPolicy(draft.delivery_policy),
-    slot_policy: parseSlotPolicy(draft.slot_policy),
-    merge_key_json: encodeMergeKey(mergeKeyFromValue(draft.merge_key)),
-    available_at_ms: requireU64(draft.available_at_ms, 'available_at_ms'),
-    payload_jsons: draft.payloads.map((payload, index) =>
+    session_id: checked.session_id,
+    source_key: checked.source_key ?? null,
+    delivery_policy: checked.delivery_policy,
+    slot_policy: checked.slot_policy,
+    merge_key_json: encodeMergeKey(checked.merge_key),
+    available_at_ms: checked.available_at_ms,
+    payload_jsons: checked.payloads.map((payload, index) =>
       encodePayload(checkedPayloadJson(payloadFromValue(payload, `payloads[${index}]`), `payloads[${index}]`)),
     ),
   };
@@ -95,19 +96,22 @@ function checkedPayloadJson(payload: QueuedWorkPayload, path: string): QueuedWor
 }
 
 /**
- * Checks the parts of a claim that renew and abandon use. A claim of another
- * session, with a stale token or other batches, passes here and is then simply
- * not matched by the database.
+ * The parts of a claim that renew and abandon use. A claim of another
+ * session, with a stale token or other batches, passes here and is then
+ * simply not matched by the database. The claim is returned as it is.
  */
-export function requireClaim(claim: QueuedWorkClaim): QueuedWorkClaim {
-  if (!isJsonObject(claim)) throw new ShapeError('a queued-work claim must be an object', 'claim');
-  requireIdentifier(claim.session_id, 'claim.session_id');
-  requireIdentifier(claim.claim_id, 'claim.claim_id');
-  requireIdentifier(claim.lease_token, 'claim.lease_token');
-  if (!Array.isArray(claim.batches)) throw new ShapeError('claim.batches must be an array', 'claim.batches');
-  claim.batches.forEach((batch, index) => {
-    if (!isJsonObject(batch)) throw new ShapeError(`claim.batches[${index}] must be a batch`, `claim.batches[${index}]`);
-    requireIdentifier(batch.batch_id, `claim.batches[${index}].batch_id`);
-  });
-  return claim;
+const claim = object(
+  {
+    session_id: expectId,
+    claim_id: expectId,
+    lease_token: expectId,
+    batches: array(object({ batch_id: expectId }, { keep: true })),
+  },
+  { keep: true },
+);
+
+export function requireClaim(value: QueuedWorkClaim): QueuedWorkClaim {
+  if (!isJsonObject(value)) throw new ShapeError('a queued-work claim must be an object', 'claim');
+  claim(value, 'claim');
+  return value;
 }

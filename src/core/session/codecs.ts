@@ -1,11 +1,18 @@
 /**
- * Record codecs: decoders that apply the reference's serde defaults
- * (`contract-session.md` §3.6) and refuse wrong shapes, and encoders that
- * write the reference's key order and skip rules. Decoders serve both sides:
- * checking caller input before a write, and parsing rows read back.
+ * The session records' schemas, one per record (the kit in `core/shape.ts`),
+ * each tied to its contract type with `shapeOf` where the type is closed.
+ * The same schema checks caller input before a write and decodes a row or
+ * blob read back: it applies the reference's serde defaults
+ * (`contract-session.md` §3.6) and refuses wrong shapes. The encoders write
+ * the reference's key order and skip rules.
+ *
+ * Frames, nodes, tool states and plugin snapshots are opaque to the store
+ * beyond the fields it reads: their schemas keep every other member and
+ * return the caller's object itself when nothing changed (`keep`), so a
+ * commit copies none of them.
  */
 import type { SessionReadScope } from '../contract/errors.ts';
-import type { JsonValue } from '../contract/json.ts';
+import type { CausalRef } from '../contract/causal.ts';
 import { identifierProblem } from '../validation.ts';
 import type { QueuedWorkCompletion } from '../contract/queue.ts';
 import type {
@@ -15,7 +22,6 @@ import type {
   PersistedTurnState,
   PluginSessionSnapshot,
   PromptUsage,
-  ProtocolTurnOptions,
   SessionGraphData,
   SessionNodeRecord,
   SessionRelation,
@@ -23,6 +29,7 @@ import type {
   TokenUsage,
   ToolState,
 } from '../contract/session-model.ts';
+import { emptyTokenUsage } from '../contract/session-model.ts';
 import type {
   GraphCommitDelta,
   HydratedSessionCheckpoint,
@@ -34,9 +41,10 @@ import type {
   SessionHeadMeta,
   SessionMeta,
 } from '../contract/session-records.ts';
+import { protocolTurnOptions } from '../queue/codec.ts';
 import {
-  ShapeError,
-  expectArray,
+  anyJson,
+  array,
   expectBytes,
   expectI64,
   expectId,
@@ -44,242 +52,214 @@ import {
   expectObject,
   expectString,
   expectU64,
-  onlyKeys,
+  fallback,
+  literal,
+  nullable,
+  nullish,
+  object,
+  optional,
   optionalId,
-  optionalString,
-  optionalU64,
+  orDefault,
+  record,
+  refine,
+  shapeOf,
+  tagged,
+  variant,
   type Fields,
+  type Shape,
 } from '../shape.ts';
 
 // ---- runtime values -------------------------------------------------------
 
+const atLeastOne = refine(expectU64, (n) => (n >= 1 ? null : 'at least 1'));
+
+/** `deny_unknown_fields` in the reference: an unknown member is refused. */
+const modelSpec = shapeOf<ModelSpec>()(
+  object(
+    {
+      id: expectString,
+      variant: optional(expectString),
+      limits: object({ context_window_tokens: atLeastOne, output_token_capacity: optional(atLeastOne) }, { strict: true }),
+    },
+    { strict: true },
+  ),
+);
+
 export function decodeModelSpec(value: unknown, path: string): ModelSpec {
-  const record = expectObject(value, path);
-  onlyKeys(record, ['id', 'variant', 'limits'], path);
-  const limits = expectObject(record.limits, `${path}.limits`);
-  onlyKeys(limits, ['context_window_tokens', 'output_token_capacity'], `${path}.limits`);
-  const contextWindow = expectU64(limits.context_window_tokens, `${path}.limits.context_window_tokens`);
-  if (contextWindow < 1) throw new ShapeError(`${path}.limits.context_window_tokens must be at least 1`, `${path}.limits.context_window_tokens`);
-  const spec: ModelSpec = { id: expectString(record.id, `${path}.id`), limits: { context_window_tokens: contextWindow } };
-  const variant = optionalString(record.variant, `${path}.variant`);
-  if (variant !== undefined) spec.variant = variant;
-  const capacity = optionalU64(limits.output_token_capacity, `${path}.limits.output_token_capacity`);
-  if (capacity !== undefined) {
-    if (capacity < 1) throw new ShapeError(`${path}.limits.output_token_capacity must be at least 1`, `${path}.limits.output_token_capacity`);
-    spec.limits.output_token_capacity = capacity;
-  }
-  return spec;
+  return modelSpec(value, path);
 }
 
-export function decodeConfig(value: unknown, path: string): PersistedSessionConfig {
-  const record = expectObject(value, path);
-  return {
-    provider_id: expectString(record.provider_id, `${path}.provider_id`),
-    model: decodeModelSpec(record.model, `${path}.model`),
-  };
-}
+const config = shapeOf<PersistedSessionConfig>()(object({ provider_id: expectString, model: modelSpec }));
 
-export function decodeTokenUsage(value: unknown, path: string): TokenUsage {
-  const record = expectObject(value, path);
-  return {
-    input_tokens: expectI64(record.input_tokens, `${path}.input_tokens`),
-    output_tokens: expectI64(record.output_tokens, `${path}.output_tokens`),
-    cached_input_tokens: expectI64(record.cached_input_tokens, `${path}.cached_input_tokens`),
-    reasoning_tokens: record.reasoning_tokens === undefined ? 0 : expectI64(record.reasoning_tokens, `${path}.reasoning_tokens`),
-  };
-}
+export const decodeConfig = config;
 
-function decodePromptUsage(value: unknown, path: string): PromptUsage {
-  const record = expectObject(value, path);
-  return {
-    prompt_context_tokens: expectU64(record.prompt_context_tokens, `${path}.prompt_context_tokens`),
-    input_tokens: expectU64(record.input_tokens, `${path}.input_tokens`),
-    cached_input_tokens: expectU64(record.cached_input_tokens, `${path}.cached_input_tokens`),
-    context_budget_tokens:
-      record.context_budget_tokens === undefined ? 0 : expectU64(record.context_budget_tokens, `${path}.context_budget_tokens`),
-  };
-}
+const tokenUsage = shapeOf<TokenUsage>()(
+  object({
+    input_tokens: expectI64,
+    output_tokens: expectI64,
+    cached_input_tokens: expectI64,
+    reasoning_tokens: fallback(expectI64, () => 0),
+  }),
+);
 
-function decodeProtocolTurnOptions(value: unknown, path: string): ProtocolTurnOptions {
-  if (value === undefined || value === null) return { payload: {} };
-  const record = expectObject(value, path);
-  return { payload: record.payload === undefined ? {} : (record.payload as JsonValue) };
-}
+export const decodeTokenUsage = tokenUsage;
 
-export function decodeTurnState(value: unknown, path: string): PersistedTurnState {
-  if (value === undefined || value === null) return defaultTurnState();
-  const record = expectObject(value, path);
-  const state: PersistedTurnState = {
-    turn_index: expectU64(record.turn_index, `${path}.turn_index`),
-    token_usage:
-      record.token_usage === undefined || record.token_usage === null
-        ? { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, reasoning_tokens: 0 }
-        : decodeTokenUsage(record.token_usage, `${path}.token_usage`),
-    protocol_turn_options: decodeProtocolTurnOptions(record.protocol_turn_options, `${path}.protocol_turn_options`),
-  };
-  if (record.last_prompt_usage !== undefined && record.last_prompt_usage !== null) {
-    state.last_prompt_usage = decodePromptUsage(record.last_prompt_usage, `${path}.last_prompt_usage`);
-  }
-  return state;
-}
+const promptUsage = shapeOf<PromptUsage>()(
+  object({
+    prompt_context_tokens: expectU64,
+    input_tokens: expectU64,
+    cached_input_tokens: expectU64,
+    context_budget_tokens: fallback(expectU64, () => 0),
+  }),
+);
 
 export function defaultTurnState(): PersistedTurnState {
-  return {
-    turn_index: 0,
-    token_usage: { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, reasoning_tokens: 0 },
-    protocol_turn_options: { payload: {} },
-  };
+  return { turn_index: 0, token_usage: emptyTokenUsage(), protocol_turn_options: { payload: {} } };
 }
 
-export function decodeLedgerEntry(value: unknown, path: string): TokenLedgerEntry {
-  const record = expectObject(value, path);
-  return {
-    source: expectString(record.source, `${path}.source`),
-    model: expectString(record.model, `${path}.model`),
-    usage: decodeTokenUsage(record.usage, `${path}.usage`),
-  };
-}
+const turnState = orDefault(
+  shapeOf<PersistedTurnState>()(
+    object({
+      turn_index: expectU64,
+      token_usage: orDefault(tokenUsage, emptyTokenUsage),
+      last_prompt_usage: optional(promptUsage),
+      protocol_turn_options: orDefault(protocolTurnOptions, () => ({ payload: {} })),
+    }),
+  ),
+  defaultTurnState,
+);
+
+export const decodeTurnState = turnState;
+
+const ledgerEntry = shapeOf<TokenLedgerEntry>()(object({ source: expectString, model: expectString, usage: tokenUsage }));
+
+export const decodeLedgerEntry = ledgerEntry;
+
+/** The causal reference of a child session is kept as written (opaque to the store). */
+const relation = shapeOf<SessionRelation>()(
+  tagged('kind', {
+    root: {},
+    child: { parent_session_id: expectString, caused_by: optional(expectObject as Shape<unknown> as Shape<CausalRef>) },
+  }),
+);
 
 /** Decodes a stored session relation; throws naming `path` when the shape is wrong. */
-export function decodeRelation(value: unknown, path: string): SessionRelation {
-  const record = expectObject(value, path);
-  if (record.kind === 'root') return { kind: 'root' };
-  if (record.kind === 'child') {
-    const relation: SessionRelation = {
-      kind: 'child',
-      parent_session_id: expectString(record.parent_session_id, `${path}.parent_session_id`),
-    };
-    if (record.caused_by !== undefined && record.caused_by !== null) {
-      relation.caused_by = expectObject(record.caused_by, `${path}.caused_by`) as never;
-    }
-    return relation;
-  }
-  throw new ShapeError(`${path}.kind must be "root" or "child"`, `${path}.kind`);
-}
+export const decodeRelation = relation;
 
 /**
  * Frames are opaque except for their ids and the snapshot bytes, which JSON
  * carries as a number array and callers get back as a `Uint8Array`.
  */
-export function decodeAgentFrame(value: unknown, path: string): AgentFrameRecord {
-  const record = expectObject(value, path);
-  expectString(record.frame_id, `${path}.frame_id`);
-  expectString(record.session_id, `${path}.session_id`);
-  const snapshot = record.execution_state_snapshot;
-  if (snapshot === undefined || snapshot === null || snapshot instanceof Uint8Array) return record as AgentFrameRecord;
-  return { ...record, execution_state_snapshot: expectBytes(snapshot, `${path}.execution_state_snapshot`) } as AgentFrameRecord;
-}
+const agentFrame = object(
+  { frame_id: expectString, session_id: expectString, execution_state_snapshot: nullish(expectBytes) },
+  { keep: true },
+) as Shape<unknown> as Shape<AgentFrameRecord>;
+
+export const decodeAgentFrame = agentFrame;
 
 /** Absent is serde's default (`[]`); `null` is not a list and is refused, never coerced. */
-export function decodeAgentFrames(value: unknown, path: string): AgentFrameRecord[] {
-  if (value === undefined) return [];
-  const frames = expectArray(value, path);
-  let changed = false;
-  const out = frames.map((frame, i) => {
-    const decoded = decodeAgentFrame(frame, `${path}[${i}]`);
-    if (decoded !== frame) changed = true;
-    return decoded;
-  });
-  return changed ? out : (frames as AgentFrameRecord[]);
-}
+const agentFrames = fallback(array(agentFrame), () => []);
 
-/** Checks a node's store-relevant shape; the payload stays opaque. Returns the same object. */
-export function decodeNode(value: unknown, path: string): SessionNodeRecord {
-  const record = expectObject(value, path);
-  expectId(record.node_id, `${path}.node_id`);
-  optionalId(record.parent_node_id, `${path}.parent_node_id`);
-  expectString(record.timestamp, `${path}.timestamp`);
-  if (record.kind === 'event') {
-    expectObject(record.event, `${path}.event`);
-  } else if (record.kind === 'plugin') {
-    expectString(record.plugin_type, `${path}.plugin_type`);
-    if (record.body === undefined) throw new ShapeError(`${path}.body is missing`, `${path}.body`);
-  } else {
-    throw new ShapeError(`${path}.kind must be "event" or "plugin"`, `${path}.kind`);
-  }
-  return record as SessionNodeRecord;
-}
+export const decodeAgentFrames = agentFrames;
 
 /**
- * Checks nodes given by a caller: each node's shape, and that all of it is
- * JSON (no bytes either: a node row is JSON text and would read back an
- * array of numbers), so it reads back exactly as given.
- */
-export function decodeNodes(value: unknown, path: string): SessionNodeRecord[] {
-  const nodes = value === undefined ? [] : expectArray(value, path);
-  for (let i = 0; i < nodes.length; i++) expectJson(decodeNode(nodes[i], `${path}[${i}]`), `${path}[${i}]`);
-  return nodes as SessionNodeRecord[];
-}
-
-/**
- * Checks frames given by a caller: their ids, and that they are JSON. Only
+ * Frames given by a caller: their ids, and that they are JSON. Only
  * `execution_state_snapshot` may hold bytes (it is read back as bytes);
  * anywhere else a `Uint8Array` would come back as an array of numbers.
  */
-export function decodeAgentFramesInput(value: unknown, path: string): AgentFrameRecord[] {
-  const frames = decodeAgentFrames(value, path);
+const agentFramesInput: Shape<AgentFrameRecord[]> = (value, path) => {
+  const frames = agentFrames(value, path);
   frames.forEach((frame, i) => {
     const { execution_state_snapshot: _bytes, ...rest } = frame;
     expectJson(rest, `${path}[${i}]`);
   });
   return frames;
-}
+};
+
+export const decodeAgentFramesInput = agentFramesInput;
+
+const nodeKind = literal('event', 'plugin');
+
+/**
+ * A node's store-relevant shape; the payload stays opaque, and the node is
+ * returned as it is. Written out rather than as `tagged('kind', …, { keep })`:
+ * nodes are decoded in bulk on every load (an active path of 200, a full
+ * graph of any size), and the kit's generic member loop (keyed loads and
+ * calls through one call site) cost about ×3 per node here
+ * (`docs/design.md`, "Schemas"). The checks are the same.
+ */
+export const decodeNode: Shape<SessionNodeRecord> = (value, path) => {
+  const record = expectObject(value, path);
+  expectId(record.node_id, `${path}.node_id`);
+  if (record.parent_node_id !== undefined && record.parent_node_id !== null) expectId(record.parent_node_id, `${path}.parent_node_id`);
+  expectString(record.timestamp, `${path}.timestamp`);
+  if (record.kind === 'event') {
+    expectObject(record.event, `${path}.event`);
+  } else if (record.kind === 'plugin') {
+    expectString(record.plugin_type, `${path}.plugin_type`);
+    anyJson(record.body, `${path}.body`);
+  } else {
+    nodeKind(record.kind, `${path}.kind`);
+  }
+  return record as SessionNodeRecord;
+};
+
+const node = decodeNode;
+
+/**
+ * Nodes given by a caller: each node's shape, and that all of it is JSON
+ * (no bytes either: a node row is JSON text and would read back an array of
+ * numbers), so it reads back exactly as given.
+ */
+const nodes = fallback(array((value, path) => expectJson(node(value, path), path)), () => []);
+
+export const decodeNodes = nodes;
 
 /** Accepts `SessionGraphData` or anything with `nodes` and `leaf_node_id` (a `SessionGraph`). */
-export function decodeGraphData(value: unknown, path: string): SessionGraphData {
-  const record = expectObject(value, path);
-  const nodes = decodeNodes(record.nodes, `${path}.nodes`);
-  const leaf = optionalId(record.leaf_node_id, `${path}.leaf_node_id`);
-  return leaf === undefined ? { nodes } : { nodes, leaf_node_id: leaf };
-}
+const graphData = shapeOf<SessionGraphData>()(object({ nodes, leaf_node_id: optional(expectId) }));
+
+export const decodeGraphData = graphData;
+
+const toolState = object({ generation: expectU64, tools: fallback(expectObject, () => ({})) }, { keep: true }) as Shape<unknown> as Shape<ToolState>;
 
 /** Decodes a stored tool state; throws naming `path` when the shape is wrong. */
-export function decodeToolState(value: unknown, path: string): ToolState {
-  const record = expectObject(value, path);
-  expectU64(record.generation, `${path}.generation`);
-  expectObject(record.tools ?? {}, `${path}.tools`);
-  if (record.tools === undefined) return { ...record, tools: {} } as unknown as ToolState;
-  return record as unknown as ToolState;
-}
+export const decodeToolState = toolState;
 
 /** Plugin snapshots are opaque; artifact bytes written by Rust arrive as number arrays. */
-export function decodePluginSnapshot(value: unknown, path: string): PluginSessionSnapshot {
-  const record = expectObject(value, path);
-  const plugins = expectObject(record.plugins ?? {}, `${path}.plugins`);
-  for (const [name, entry] of Object.entries(plugins)) {
-    const plugin = expectObject(entry, `${path}.plugins.${name}`);
-    if (!Array.isArray(plugin.artifacts)) continue;
-    plugin.artifacts = plugin.artifacts.map((artifact, i) => {
-      const fields = expectObject(artifact, `${path}.plugins.${name}.artifacts[${i}]`);
-      return { ...fields, data: expectBytes(fields.data, `${path}.plugins.${name}.artifacts[${i}].data`) };
-    });
-  }
-  return { ...record, plugins } as unknown as PluginSessionSnapshot;
-}
+const pluginSnapshot = object(
+  {
+    plugins: orDefault(
+      record(object({ artifacts: nullish(array(object({ data: expectBytes }, { keep: true }))) }, { keep: true })),
+      () => ({}),
+    ),
+  },
+  { keep: true },
+) as Shape<unknown> as Shape<PluginSessionSnapshot>;
+
+/** Decodes a stored plugin session snapshot (unknown members kept); throws naming `path` when the shape is wrong. */
+export const decodePluginSnapshot = pluginSnapshot;
 
 // ---- store records --------------------------------------------------------
 
+const headMeta = shapeOf<SessionHeadMeta>()(
+  object({
+    session_id: fallback(expectString, () => 'root'),
+    head_revision: fallback(expectU64, () => 0),
+    config,
+    agent_frames: agentFrames,
+    current_agent_frame_id: optional(expectString),
+    checkpoint_ref: optional(expectString),
+    leaf_node_id: optional(expectString),
+    graph_node_count: fallback(expectU64, () => 0),
+    token_ledger: optional(array(ledgerEntry)),
+  }),
+);
+
 /** `head_json` with its defaults; `revision` (the column) overrides the JSON value. */
 export function decodeHeadMeta(value: unknown, revision: number | null): SessionHeadMeta {
-  const record = expectObject(value, 'head');
-  const meta: SessionHeadMeta = {
-    session_id: record.session_id === undefined ? 'root' : expectString(record.session_id, 'head.session_id'),
-    head_revision: revision ?? (record.head_revision === undefined ? 0 : expectU64(record.head_revision, 'head.head_revision')),
-    config: decodeConfig(record.config, 'head.config'),
-    agent_frames: decodeAgentFrames(record.agent_frames, 'head.agent_frames'),
-    graph_node_count: record.graph_node_count === undefined ? 0 : expectU64(record.graph_node_count, 'head.graph_node_count'),
-  };
-  const frame = optionalString(record.current_agent_frame_id, 'head.current_agent_frame_id');
-  if (frame !== undefined && frame !== '') meta.current_agent_frame_id = frame;
-  const checkpoint = optionalString(record.checkpoint_ref, 'head.checkpoint_ref');
-  if (checkpoint !== undefined) meta.checkpoint_ref = checkpoint;
-  const leaf = optionalString(record.leaf_node_id, 'head.leaf_node_id');
-  if (leaf !== undefined) meta.leaf_node_id = leaf;
-  if (record.token_ledger !== undefined && record.token_ledger !== null) {
-    meta.token_ledger = expectArray(record.token_ledger, 'head.token_ledger').map((entry, i) =>
-      decodeLedgerEntry(entry, `head.token_ledger[${i}]`),
-    );
-  }
+  const meta = headMeta(revision === null ? value : { ...expectObject(value, 'head'), head_revision: revision }, 'head');
+  // serde skips an empty current frame id when writing; read it as absent too.
+  if (meta.current_agent_frame_id === '') delete meta.current_agent_frame_id;
   return meta;
 }
 
@@ -288,7 +268,7 @@ export function checkHeadMetaInput(value: unknown): SessionHeadMeta {
   const record = expectObject(value, 'meta');
   expectId(record.session_id, 'meta.session_id');
   optionalId(record.leaf_node_id, 'meta.leaf_node_id');
-  decodeAgentFramesInput(record.agent_frames, 'meta.agent_frames');
+  agentFramesInput(record.agent_frames, 'meta.agent_frames');
   return decodeHeadMeta(record, expectU64(record.head_revision, 'meta.head_revision'));
 }
 
@@ -308,19 +288,19 @@ export function encodeHeadMeta(meta: SessionHeadMeta): Fields {
   return out;
 }
 
+const sessionCheckpoint = shapeOf<SessionCheckpoint>()(
+  object({
+    turn_state: turnState,
+    tool_state_ref: optional(expectString),
+    plugin_snapshot_ref: optional(expectString),
+    plugin_snapshot_revision: optional(expectU64),
+    execution_state_ref: optional(expectString),
+  }),
+);
+
 /** Decodes a stored checkpoint manifest; throws naming `path` when the shape is wrong. */
 export function decodeSessionCheckpoint(value: unknown, path = 'checkpoint'): SessionCheckpoint {
-  const record = expectObject(value, path);
-  const manifest: SessionCheckpoint = { turn_state: decodeTurnState(record.turn_state, `${path}.turn_state`) };
-  const tool = optionalString(record.tool_state_ref, `${path}.tool_state_ref`);
-  if (tool !== undefined) manifest.tool_state_ref = tool;
-  const plugin = optionalString(record.plugin_snapshot_ref, `${path}.plugin_snapshot_ref`);
-  if (plugin !== undefined) manifest.plugin_snapshot_ref = plugin;
-  const revision = optionalU64(record.plugin_snapshot_revision, `${path}.plugin_snapshot_revision`);
-  if (revision !== undefined) manifest.plugin_snapshot_revision = revision;
-  const execution = optionalString(record.execution_state_ref, `${path}.execution_state_ref`);
-  if (execution !== undefined) manifest.execution_state_ref = execution;
-  return manifest;
+  return sessionCheckpoint(value, path);
 }
 
 /** The manifest as written: reference key order, `None` fields left out. */
@@ -337,37 +317,40 @@ export function encodeSessionCheckpoint(manifest: SessionCheckpoint): Fields {
   return out;
 }
 
-/** Checks a hydrated checkpoint given by a caller; missing keys read as `null`. */
-export function decodeHydratedCheckpoint(value: unknown, path: string): HydratedSessionCheckpoint {
-  const record = expectObject(value, path);
-  const nullable = <T>(field: string, decode: (v: unknown, p: string) => T): T | null => {
-    const v = record[field];
-    return v === undefined || v === null ? null : decode(v, `${path}.${field}`);
-  };
-  // Snapshots and the manifest (with the turn state's payload) are msgpack blobs; msgpack keeps bytes as bytes.
-  const snapshot = <T>(decode: (v: unknown, p: string) => T) => (v: unknown, p: string): T => decode(expectJson(v, p, { bytes: true, msgpack: true }), p);
-  const turnState = decodeTurnState(record.turn_state, `${path}.turn_state`);
-  expectJson(turnState.protocol_turn_options.payload, `${path}.turn_state.protocol_turn_options.payload`, { msgpack: true });
-  return {
-    turn_state: turnState,
-    tool_state_ref: nullable('tool_state_ref', expectString),
-    tool_state: nullable('tool_state', snapshot(decodeToolState)),
-    plugin_snapshot_ref: nullable('plugin_snapshot_ref', expectString),
-    plugin_snapshot: nullable('plugin_snapshot', snapshot((v, p) => expectObject(v, p) as unknown as PluginSessionSnapshot)),
-    plugin_snapshot_revision: nullable('plugin_snapshot_revision', expectU64),
-    execution_state_ref: nullable('execution_state_ref', expectString),
-    execution_state: nullable('execution_state', expectBytes),
-  };
+/** Snapshots and the manifest (with the turn state's payload) are msgpack blobs; msgpack keeps bytes as bytes. */
+function msgpackBlob<T>(shape: Shape<T>): Shape<T> {
+  return (value, path) => shape(expectJson(value, path, { bytes: true, msgpack: true }), path);
 }
+
+const hydratedTurnState: Shape<PersistedTurnState> = (value, path) => {
+  const state = turnState(value, path);
+  expectJson(state.protocol_turn_options.payload, `${path}.protocol_turn_options.payload`, { msgpack: true });
+  return state;
+};
+
+/** A hydrated checkpoint given by a caller; missing keys read as `null`. */
+const hydratedCheckpoint = shapeOf<HydratedSessionCheckpoint>()(
+  object({
+    turn_state: hydratedTurnState,
+    tool_state_ref: nullable(expectString),
+    tool_state: nullable(msgpackBlob(toolState)),
+    plugin_snapshot_ref: nullable(expectString),
+    plugin_snapshot: nullable(msgpackBlob(expectObject as Shape<unknown> as Shape<PluginSessionSnapshot>)),
+    plugin_snapshot_revision: nullable(expectU64),
+    execution_state_ref: nullable(expectString),
+    execution_state: nullable(expectBytes),
+  }),
+);
+
+export const decodeHydratedCheckpoint = hydratedCheckpoint;
+
+const commitResult = shapeOf<RuntimeCommitResult>()(
+  object({ head_revision: expectU64, checkpoint_ref: expectString, manifest: sessionCheckpoint }),
+);
 
 /** Decodes a stored commit result. */
 export function decodeCommitResult(value: unknown): RuntimeCommitResult {
-  const record = expectObject(value, 'result');
-  return {
-    head_revision: expectU64(record.head_revision, 'result.head_revision'),
-    checkpoint_ref: expectString(record.checkpoint_ref, 'result.checkpoint_ref'),
-    manifest: decodeSessionCheckpoint(record.manifest, 'result.manifest'),
-  };
+  return commitResult(value, 'result');
 }
 
 export function encodeCommitResult(result: RuntimeCommitResult): Fields {
@@ -378,74 +361,50 @@ export function encodeCommitResult(result: RuntimeCommitResult): Fields {
   };
 }
 
-export function decodeGraphDelta(value: unknown, path: string): GraphCommitDelta {
-  const record = expectObject(value, path);
-  const keys = Object.keys(record).filter((key) => record[key] !== undefined);
-  if (keys.length !== 1) throw new ShapeError(`${path} must have exactly one of Unchanged, Append, ReplaceFull`, path);
-  if (record.Unchanged !== undefined) {
-    const inner = expectObject(record.Unchanged, `${path}.Unchanged`);
-    return { Unchanged: { leaf_node_id: optionalId(inner.leaf_node_id, `${path}.Unchanged.leaf_node_id`) ?? null } };
-  }
-  if (record.Append !== undefined) {
-    const inner = expectObject(record.Append, `${path}.Append`);
-    return {
-      Append: {
-        nodes: decodeNodes(inner.nodes, `${path}.Append.nodes`),
-        leaf_node_id: optionalId(inner.leaf_node_id, `${path}.Append.leaf_node_id`) ?? null,
-      },
-    };
-  }
-  if (record.ReplaceFull !== undefined) return { ReplaceFull: decodeGraphData(record.ReplaceFull, `${path}.ReplaceFull`) };
-  throw new ShapeError(`${path} must have exactly one of Unchanged, Append, ReplaceFull`, path);
-}
+const leaf = nullable(expectId);
 
-function decodeStamp(value: unknown, path: string): RuntimeTurnCommitStamp {
-  const record = expectObject(value, path);
-  return {
-    session_id: expectId(record.session_id, `${path}.session_id`),
-    turn_id: expectId(record.turn_id, `${path}.turn_id`),
-    turn_commit_hash: expectString(record.turn_commit_hash, `${path}.turn_commit_hash`),
-  };
-}
+const graphDelta = shapeOf<GraphCommitDelta>()(
+  variant(
+    [],
+    { Unchanged: object({ leaf_node_id: leaf }), Append: object({ nodes, leaf_node_id: leaf }), ReplaceFull: graphData },
+    'an object with exactly one of Unchanged, Append, ReplaceFull',
+  ),
+);
 
-function decodeCompletion(value: unknown, path: string): QueuedWorkCompletion {
-  const record = expectObject(value, path);
-  return {
-    session_id: expectId(record.session_id, `${path}.session_id`),
-    claim_id: expectId(record.claim_id, `${path}.claim_id`),
-    lease_token: expectString(record.lease_token, `${path}.lease_token`),
-    batch_ids: expectArray(record.batch_ids, `${path}.batch_ids`).map((id, i) => expectId(id, `${path}.batch_ids[${i}]`)),
-  };
-}
+export const decodeGraphDelta = graphDelta;
+
+const stamp = shapeOf<RuntimeTurnCommitStamp>()(object({ session_id: expectId, turn_id: expectId, turn_commit_hash: expectString }));
+
+const completion = shapeOf<QueuedWorkCompletion>()(
+  object({ session_id: expectId, claim_id: expectId, lease_token: expectString, batch_ids: array(expectId) }),
+);
+
+/** Absent lists take serde's default (`[]`); `null` is refused, never coerced. */
+const list = <T>(item: Shape<T>) => fallback(array(item), () => []);
 
 /**
- * Checks a whole commit before anything is written and returns it with the
+ * A whole commit, checked before anything is written and returned with the
  * reference defaults filled in (missing optional keys become `null`/`[]`).
  * Opaque parts (frames, node payloads, snapshot values) are not copied.
  */
+const runtimeCommit = shapeOf<RuntimeCommit>()(
+  object({
+    session_id: expectId,
+    expected_head_revision: nullable(expectU64),
+    config,
+    agent_frames: agentFramesInput,
+    current_agent_frame_id: fallback(expectString, () => ''),
+    graph: graphDelta,
+    checkpoint: hydratedCheckpoint,
+    usage_deltas: list(ledgerEntry),
+    turn_commit: nullable(stamp),
+    completed_queue_claims: list(completion),
+    committed_attachment_ids: list(expectId),
+  }),
+);
+
 export function decodeRuntimeCommit(value: unknown): RuntimeCommit {
-  const record = expectObject(value, 'commit');
-  // Absent lists take serde's default (`[]`); `null` is refused, never coerced.
-  const list = <T>(field: string, decode: (v: unknown, p: string) => T): T[] => {
-    const v = record[field];
-    return v === undefined ? [] : expectArray(v, `commit.${field}`).map((item, i) => decode(item, `commit.${field}[${i}]`));
-  };
-  const expected = record.expected_head_revision;
-  return {
-    session_id: expectId(record.session_id, 'commit.session_id'),
-    expected_head_revision: expected === undefined || expected === null ? null : expectU64(expected, 'commit.expected_head_revision'),
-    config: decodeConfig(record.config, 'commit.config'),
-    agent_frames: decodeAgentFramesInput(record.agent_frames, 'commit.agent_frames'),
-    current_agent_frame_id:
-      record.current_agent_frame_id === undefined ? '' : expectString(record.current_agent_frame_id, 'commit.current_agent_frame_id'),
-    graph: decodeGraphDelta(record.graph, 'commit.graph'),
-    checkpoint: decodeHydratedCheckpoint(record.checkpoint, 'commit.checkpoint'),
-    usage_deltas: list('usage_deltas', decodeLedgerEntry),
-    turn_commit:
-      record.turn_commit === undefined || record.turn_commit === null ? null : decodeStamp(record.turn_commit, 'commit.turn_commit'),
-    completed_queue_claims: list('completed_queue_claims', decodeCompletion),
-    committed_attachment_ids: list('committed_attachment_ids', expectId),
-  };
+  return runtimeCommit(value, 'commit');
 }
 
 /** Lenient relation read: an absent or unreadable `relation_json` is `root`, as in the reference. */
@@ -458,34 +417,38 @@ export function relationFromJson(text: string | null): SessionRelation {
   }
 }
 
+const sessionMeta = shapeOf<SessionMeta>()(
+  object({
+    session_id: expectId,
+    session_name: expectString,
+    created_at: expectString,
+    model: expectString,
+    cwd: nullable(expectString),
+    relation: fallback((value, path) => relation(expectJson(value, path), path), () => ({ kind: 'root' as const })),
+  }),
+);
+
 export function decodeSessionMetaInput(value: unknown): SessionMeta {
-  const record = expectObject(value, 'meta');
-  if (record.relation !== undefined) expectJson(record.relation, 'meta.relation');
-  const cwd = record.cwd;
-  return {
-    session_id: expectId(record.session_id, 'meta.session_id'),
-    session_name: expectString(record.session_name, 'meta.session_name'),
-    created_at: expectString(record.created_at, 'meta.created_at'),
-    model: expectString(record.model, 'meta.model'),
-    cwd: cwd === undefined || cwd === null ? null : expectString(cwd, 'meta.cwd'),
-    relation: record.relation === undefined ? { kind: 'root' } : decodeRelation(record.relation, 'meta.relation'),
-  };
+  return sessionMeta(value, 'meta');
 }
 
-/** Checks a head given by a host (`saveSessionHead`); reference defaults for missing fields. */
+/** A head given by a host (`saveSessionHead`); reference defaults for missing fields. */
+const sessionHead = shapeOf<SessionHead>()(
+  object({
+    session_id: fallback(expectId, () => 'root'),
+    head_revision: fallback(expectU64, () => 0),
+    agent_frames: agentFramesInput,
+    current_agent_frame_id: orDefault(expectString, () => ''),
+    graph: graphData,
+    config,
+    checkpoint_ref: optional(expectString),
+    // Checked, though a saved head's ledger is the usage table's (loadSessionHead merges it).
+    token_ledger: optional(array(ledgerEntry)),
+  }),
+);
+
 export function decodeSessionHeadInput(value: unknown): SessionHead {
-  const record = expectObject(value, 'head');
-  const head: SessionHead = {
-    session_id: record.session_id === undefined ? 'root' : expectId(record.session_id, 'head.session_id'),
-    head_revision: record.head_revision === undefined ? 0 : expectU64(record.head_revision, 'head.head_revision'),
-    agent_frames: decodeAgentFramesInput(record.agent_frames, 'head.agent_frames'),
-    current_agent_frame_id: optionalString(record.current_agent_frame_id, 'head.current_agent_frame_id') ?? '',
-    graph: decodeGraphData(record.graph, 'head.graph'),
-    config: decodeConfig(record.config, 'head.config'),
-  };
-  const checkpoint = optionalString(record.checkpoint_ref, 'head.checkpoint_ref');
-  if (checkpoint !== undefined) head.checkpoint_ref = checkpoint;
-  return head;
+  return sessionHead(value, 'head');
 }
 
 /** A session read scope; anything else is `UnsupportedReadScope`. */
