@@ -81,9 +81,38 @@ export async function medianMs(op: Operation, repeats: number): Promise<number> 
   return median(times);
 }
 
-/** Prints the machine-readable line: `RATIO <name> <value> target <op><value> <met|missed>`. */
+/** One ratio a benchmark reported, with its target. */
+export interface RatioResult {
+  readonly name: string;
+  readonly value: number;
+  readonly op: '>=' | '<=';
+  readonly target: number;
+}
+
+const reported: RatioResult[] = [];
+
+/** Every ratio reported so far in this process, in order (for `bench/run.ts`'s summary and `--check`). */
+export function reportedRatios(): readonly RatioResult[] {
+  return reported;
+}
+
+/**
+ * Whether `value` meets `target` relaxed by `tolerance` (≤ 1): a `>=` target
+ * is multiplied by it, a `<=` target divided by it.
+ */
+export function meetsTarget(result: RatioResult, tolerance = 1): boolean {
+  return result.op === '>=' ? result.value >= result.target * tolerance : result.value <= result.target / tolerance;
+}
+
+/**
+ * Prints the machine-readable line `RATIO <name> <value> target <op><value>
+ * <met|missed>` and records the ratio for the run's summary. Every
+ * benchmark reports its figures through here, so `--check` sees them all.
+ */
 export function printRatio(name: string, value: number, op: '>=' | '<=', target: number): boolean {
-  const met = op === '>=' ? value >= target : value <= target;
+  const result = { name, value, op, target };
+  reported.push(result);
+  const met = meetsTarget(result);
   console.log(`RATIO ${name} ${value.toFixed(3)} target ${op}${target} ${met ? 'met' : 'missed'}`);
   return met;
 }
