@@ -396,14 +396,23 @@ describeEachDriver('queued work semantics', (driver) => {
     const { queue, conn } = await openQueue(driver, t);
     const a = await queue.enqueueQueuedWork(joinDraft('root', 'a', 'g'));
     const b = await queue.enqueueQueuedWork(joinDraft('root', 'b', 'g'));
-    const exec = conn.exec.bind(conn);
+    // Write transactions start with BEGIN, or go through the engine's own hook (Durable Objects).
     let begins = 0;
+    const exec = conn.exec;
     conn.exec = (sql: string) => {
       if (sql.startsWith('BEGIN')) begins++;
-      exec(sql);
+      exec.call(conn, sql);
     };
+    const transaction = conn.transaction;
+    if (transaction !== undefined) {
+      conn.transaction = <T>(kind: 'read' | 'write', body: () => T): T => {
+        if (kind === 'write') begins++;
+        return transaction.call(conn, kind, body) as T;
+      };
+    }
     t.after(() => {
       conn.exec = exec;
+      if (transaction !== undefined) conn.transaction = transaction;
     });
     assert.equal(await queue.claimReadyQueuedWorkByBatchIds('root', 'o', 'idle', TTL, [b.batch_id]), null);
     assert.equal(begins, 1, 'a released attempt');
