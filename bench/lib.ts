@@ -21,12 +21,34 @@ export interface Measured {
   opsPerSecond: number;
   /** Mean time per operation in microseconds (from the median). */
   microsPerOp: number;
+  /** Operations per second of each round, in round order (for paired ratios). */
+  rounds: number[];
 }
 
-/** Runs `op` repeatedly for about `durationMs` and returns operations per second. */
+/**
+ * What a round is timed by. `wall`: elapsed time. `cpu`: CPU time of this
+ * thread (`process.threadCpuUsage`), for operations that do not wait (WAL
+ * with `synchronous = NORMAL` does not sync a commit): their cost is CPU
+ * time, and it does not count the time the machine gives to other
+ * processes, which on a loaded machine is most of the elapsed time.
+ */
+export type BenchClock = 'wall' | 'cpu';
+
+/** Runs `op` repeatedly for about `durationMs` and returns operations per second (of elapsed time). */
 export async function opsPerSecond(op: Operation, durationMs: number): Promise<number> {
+  return runFor(op, durationMs, 'wall');
+}
+
+function cpuMicros(): number {
+  const usage = process.threadCpuUsage?.() ?? process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+/** Runs `op` for about `durationMs` of elapsed time; operations per second of `clock`. */
+async function runFor(op: Operation, durationMs: number, clock: BenchClock): Promise<number> {
   let count = 0;
   const started = performance.now();
+  const cpuStarted = clock === 'cpu' ? cpuMicros() : 0;
   let elapsed = 0;
   while (elapsed < durationMs) {
     for (let i = 0; i < 16; i++) {
@@ -36,34 +58,48 @@ export async function opsPerSecond(op: Operation, durationMs: number): Promise<n
     count += 16;
     elapsed = performance.now() - started;
   }
-  return (count * 1000) / elapsed;
+  if (clock === 'wall') return (count * 1000) / elapsed;
+  return (count * 1e6) / Math.max(1, cpuMicros() - cpuStarted);
 }
 
-function median(values: number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Measures several operations interleaved round by round; medians per operation. */
+/**
+ * Measures several operations interleaved round by round; medians per
+ * operation. Compare two of them with {@link pairedRatio}.
+ */
 export async function measureInterleaved(
   ops: Record<string, Operation>,
-  options: { rounds: number; roundMs: number; warmupMs?: number },
+  options: { rounds: number; roundMs: number; warmupMs?: number; clock?: BenchClock },
 ): Promise<Record<string, Measured>> {
   const names = Object.keys(ops);
-  for (const name of names) await opsPerSecond(ops[name]!, options.warmupMs ?? options.roundMs);
+  const clock = options.clock ?? 'wall';
+  for (const name of names) await runFor(ops[name]!, options.warmupMs ?? options.roundMs, clock);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 0; round < options.rounds; round++) {
     // Alternate the order so neither side always runs on a warmer cache.
     const order = round % 2 === 0 ? names : [...names].reverse();
-    for (const name of order) samples[name]!.push(await opsPerSecond(ops[name]!, options.roundMs));
+    for (const name of order) samples[name]!.push(await runFor(ops[name]!, options.roundMs, clock));
   }
   return Object.fromEntries(
     names.map((name) => {
       const ops = median(samples[name]!);
-      return [name, { opsPerSecond: ops, microsPerOp: 1e6 / ops }];
+      return [name, { opsPerSecond: ops, microsPerOp: 1e6 / ops, rounds: samples[name]! }];
     }),
   );
+}
+
+/**
+ * `a`'s speed relative to `b`'s: the median of the per-round ratios. Each
+ * round measures both within a fraction of a second, so a pair shares the
+ * machine's load, and a round disturbed by a burst elsewhere is outvoted.
+ */
+export function pairedRatio(a: Measured, b: Measured): number {
+  return median(a.rounds.map((value, round) => value / b.rounds[round]!));
 }
 
 /** Times one call (for one-off operations such as loading a large graph). */
@@ -81,9 +117,38 @@ export async function medianMs(op: Operation, repeats: number): Promise<number> 
   return median(times);
 }
 
-/** Prints the machine-readable line: `RATIO <name> <value> target <op><value> <met|missed>`. */
+/** One ratio a benchmark reported, with its target. */
+export interface RatioResult {
+  readonly name: string;
+  readonly value: number;
+  readonly op: '>=' | '<=';
+  readonly target: number;
+}
+
+const reported: RatioResult[] = [];
+
+/** Every ratio reported so far in this process, in order (for `bench/run.ts`'s summary and `--check`). */
+export function reportedRatios(): readonly RatioResult[] {
+  return reported;
+}
+
+/**
+ * Whether `value` meets `target` relaxed by `tolerance` (≤ 1): a `>=` target
+ * is multiplied by it, a `<=` target divided by it.
+ */
+export function meetsTarget(result: RatioResult, tolerance = 1): boolean {
+  return result.op === '>=' ? result.value >= result.target * tolerance : result.value <= result.target / tolerance;
+}
+
+/**
+ * Prints the machine-readable line `RATIO <name> <value> target <op><value>
+ * <met|missed>` and records the ratio for the run's summary. Every
+ * benchmark reports its figures through here, so `--check` sees them all.
+ */
 export function printRatio(name: string, value: number, op: '>=' | '<=', target: number): boolean {
-  const met = op === '>=' ? value >= target : value <= target;
+  const result = { name, value, op, target };
+  reported.push(result);
+  const met = meetsTarget(result);
   console.log(`RATIO ${name} ${value.toFixed(3)} target ${op}${target} ${met ? 'met' : 'missed'}`);
   return met;
 }

@@ -1,14 +1,17 @@
 /**
- * Blocking reads: `waitEventAfter` and `awaitProcess` wake on this
- * instance's appends, see other connections' and other processes' writes
- * through the poll, honour an AbortSignal, stop on `close()`, and leave no
- * timer or listener behind.
+ * Blocking reads: `waitEventAfter` and `awaitProcess` wake on appends made
+ * on their connection, see other connections' and other processes' writes
+ * through the connection's one poll, honour an AbortSignal, stop on
+ * `close()`, and leave no timer or listener behind.
  */
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { PluginError } from '../../src/index.ts';
+import { writeTransaction } from '../../src/core/driver/transaction.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import { SqliteProcessRegistry } from '../../src/core/stores/process-registry.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { freshRegistry, openOn, plainEventType, registration, rejection, within } from './support.ts';
 
@@ -52,7 +55,7 @@ describeEachDriver('process registry waiting', (driver) => {
     const waiting = registry.awaitProcess('p', controller.signal);
     const waitingEvent = registry.waitEventAfter('p', 'process.cancel_requested', 0, controller.signal);
     await tick();
-    assert.equal(activeTimers(), baseline + 2, 'each waiter sleeps on one poll timer');
+    assert.equal(activeTimers(), baseline + 1, 'the waiters share the connection\'s one poll timer');
     assert.equal(getEventListeners(controller.signal, 'abort').length, 2);
     const reason = new Error('stop waiting');
     controller.abort(reason);
@@ -80,6 +83,34 @@ describeEachDriver('process registry waiting', (driver) => {
     const { registry } = await freshRegistry(t, driver);
     const signal = AbortSignal.abort(new Error('already'));
     assert.equal((await rejection(registry.awaitProcess('missing', signal))).message, 'already');
+  });
+
+  it('an append through another registry on the same connection wakes the waiters at once', async (t) => {
+    const a = await freshRegistry(t, driver, { pollIntervalMs: 10_000 });
+    const b = await SqliteProcessRegistry.open(a.conn, { pollIntervalMs: 10_000, logger: silentLogger });
+    t.after(() => b.close());
+    await a.registry.registerProcess(registration('p', [plainEventType('sig')]));
+    const waiters = [1, 2, 3].map(() => a.registry.waitEventAfter('p', 'sig', 0));
+    await tick();
+    await b.appendEvent('p', { event_type: 'sig', payload: 'from b' });
+    // The poll is 10 s away: resolving now proves the notification reached every waiter on the connection.
+    for (const waiter of waiters) assert.equal((await within(waiter, 1000, 'waitEventAfter')).payload, 'from b');
+  });
+
+  it('a write on the same connection that nobody announced is seen by the poll', async (t) => {
+    const { registry, conn } = await freshRegistry(t, driver, { pollIntervalMs: 20 });
+    await registry.registerProcess(registration('p'));
+    const awaiting = registry.awaitProcess('p');
+    await tick();
+    // Another component's raw write: no notification, only the connection's change marker moves.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    writeTransaction(conn, () => {
+      const row = conn.get<{ record_json: string }>('SELECT record_json FROM processes WHERE process_id = ?', ['p'])!;
+      const record = JSON.parse(row.record_json) as { status: unknown };
+      record.status = { state: 'cancelled', await_output: { type: 'cancelled', message: 'by hand' } };
+      conn.run('UPDATE processes SET status = ?, record_json = ? WHERE process_id = ?', ['cancelled', JSON.stringify(record), 'p']);
+    });
+    assert.deepEqual(await within(awaiting, 2000, 'awaitProcess'), { type: 'cancelled', message: 'by hand' });
   });
 
   it('close() stops waiters and refuses further calls', async (t) => {

@@ -392,6 +392,34 @@ describeEachDriver('queued work semantics', (driver) => {
     assert.equal(exact!.fencing_token, 2);
   });
 
+  it('an exact claim, kept or released, is one write transaction', async (t) => {
+    const { queue, conn } = await openQueue(driver, t);
+    const a = await queue.enqueueQueuedWork(joinDraft('root', 'a', 'g'));
+    const b = await queue.enqueueQueuedWork(joinDraft('root', 'b', 'g'));
+    // Write transactions start with BEGIN, or go through the engine's own hook (Durable Objects).
+    let begins = 0;
+    const exec = conn.exec;
+    conn.exec = (sql: string) => {
+      if (sql.startsWith('BEGIN')) begins++;
+      exec.call(conn, sql);
+    };
+    const transaction = conn.transaction;
+    if (transaction !== undefined) {
+      conn.transaction = <T>(kind: 'read' | 'write', body: () => T): T => {
+        if (kind === 'write') begins++;
+        return transaction.call(conn, kind, body) as T;
+      };
+    }
+    t.after(() => {
+      conn.exec = exec;
+      if (transaction !== undefined) conn.transaction = transaction;
+    });
+    assert.equal(await queue.claimReadyQueuedWorkByBatchIds('root', 'o', 'idle', TTL, [b.batch_id]), null);
+    assert.equal(begins, 1, 'a released attempt');
+    assert.ok(await queue.claimReadyQueuedWorkByBatchIds('root', 'o', 'idle', TTL, [a.batch_id, b.batch_id]));
+    assert.equal(begins, 2, 'a kept claim');
+  });
+
   it('a second connection sees the batches and the live claims (reopen)', async (t) => {
     const harness = await openQueue(driver, t);
     const batch = await harness.queue.enqueueQueuedWork(withSourceKey(draft('root', 'durable'), 'k'));

@@ -17,7 +17,7 @@ export interface ProcessContext {
   readonly rows: ProcessRows;
   readonly grants: HandleGrants;
   readonly leases: ProcessLeases;
-  /** Wakes this registry's waiters after its own commits. */
+  /** Wakes the waiters on this connection after this registry's commits. */
   readonly notifier: ChangeNotifier;
   /** Closed check, input check, lock-wait retry, durability, `PluginError`. */
   readonly ops: ComponentOperations;

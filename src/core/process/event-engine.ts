@@ -35,7 +35,7 @@ export class ProcessEventEngine {
     const pending = this.#append(processId, clean);
     // The hot path: no lock wait and no persistence target, so no promise hop.
     const { result, appended } = pending instanceof Promise ? await pending : pending;
-    // Waiters of this instance re-check now; others see the row on their next poll.
+    // Waiters on this connection re-check now; other connections see the row on their next poll.
     if (appended) this.#ctx.notifier.notify();
     return result;
   }

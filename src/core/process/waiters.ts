@@ -1,13 +1,17 @@
 /**
- * Blocking reads without a busy loop: a waiter re-checks the database when
- * this component commits a change (in-process notification) or when the poll
- * interval passes (changes made by other connections and other processes).
+ * Blocking reads without a busy loop: a waiter re-checks the database when a
+ * component commits on its connection (in-process notification) or when the
+ * connection's change watch sees a commit made elsewhere — one poll per
+ * connection for all its waiters (`driver/change-watch.ts`), not one query
+ * per waiter per interval.
  *
  * The listener is armed *before* each check, so a notification that lands
- * between the check and the wait is not lost. Every wait clears its timer and
- * its abort listener when it ends, so nothing keeps the event loop alive after
- * a waiter resolves, rejects or is aborted.
+ * between the check and the wait is not lost. Every wait drops its
+ * subscription and its abort listener when it ends, so nothing keeps the
+ * event loop alive after a waiter resolves, rejects or is aborted.
  */
+import { ConnectionChangeWatch } from '../driver/change-watch.ts';
+import type { SqliteConnection } from '../driver/types.ts';
 
 export interface WaitOptions {
   pollIntervalMs: number;
@@ -21,20 +25,22 @@ interface Armed {
 
 export class ChangeNotifier {
   readonly #armed = new Set<Armed>();
+  readonly #watch: ConnectionChangeWatch;
   #closedWith: Error | undefined;
 
-  /** Wakes every waiter currently armed. */
-  notify(): void {
-    for (const armed of this.#armed) {
-      armed.notified = true;
-      armed.wake?.();
-    }
+  constructor(conn: SqliteConnection) {
+    this.#watch = ConnectionChangeWatch.of(conn);
   }
 
-  /** Fails every current and future wait with `error`. */
+  /** Wakes every waiter on the connection (this component committed a change). */
+  notify(): void {
+    this.#watch.notify();
+  }
+
+  /** Fails every current and future wait of this notifier with `error`. */
   close(error: Error): void {
     this.#closedWith = error;
-    this.notify();
+    for (const armed of this.#armed) wake(armed);
   }
 
   /** Number of armed waiters (for tests: proves nothing is left behind). */
@@ -52,11 +58,13 @@ export class ChangeNotifier {
       this.#throwIfStopped(options.signal);
       const armed: Armed = { notified: false, wake: undefined };
       this.#armed.add(armed);
+      const unsubscribe = this.#watch.subscribe(() => wake(armed), options.pollIntervalMs);
       try {
         const result = await check();
         if (result !== undefined) return result;
-        await this.#sleep(armed, options);
+        await this.#sleep(armed, options.signal);
       } finally {
+        unsubscribe();
         this.#armed.delete(armed);
       }
     }
@@ -67,11 +75,10 @@ export class ChangeNotifier {
     signal?.throwIfAborted();
   }
 
-  #sleep(armed: Armed, { pollIntervalMs, signal }: WaitOptions): Promise<void> {
+  #sleep(armed: Armed, signal: AbortSignal | undefined): Promise<void> {
     if (armed.notified) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const finish = (): void => {
-        clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         armed.wake = undefined;
       };
@@ -79,10 +86,6 @@ export class ChangeNotifier {
         finish();
         reject(signal!.reason);
       };
-      const timer = setTimeout(() => {
-        finish();
-        resolve();
-      }, pollIntervalMs);
       armed.wake = () => {
         finish();
         resolve();
@@ -90,4 +93,9 @@ export class ChangeNotifier {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+function wake(armed: Armed): void {
+  armed.notified = true;
+  armed.wake?.();
 }

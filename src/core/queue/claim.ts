@@ -10,10 +10,11 @@
  * rule (its candidate query already leaves non-ready batches out); the
  * in-memory reference instead stops at the first non-ready neighbour.
  */
-import { rollback, writeAttempt } from '../driver/transaction.ts';
+import { Rollback, rollback, writeAttempt } from '../driver/transaction.ts';
 import { saturatingAdd } from '../validation.ts';
 import { mergeKeysEqual } from './codec.ts';
 import { readClock, type QueueContext } from './context.ts';
+import { releaseClaimRows } from './lease.ts';
 import { integerColumn, selectReadyRows, type BatchPolicies, type BatchRow } from './rows.ts';
 import type { QueuedWorkClaim, QueuedWorkClaimBoundary } from '../contract/queue.ts';
 
@@ -32,51 +33,74 @@ export interface ClaimRequest {
 }
 
 export function claimReady(ctx: QueueContext, request: ClaimRequest): QueuedWorkClaim | null {
-  const { conn } = ctx;
-  return writeAttempt(conn, () => {
-    const now = readClock(ctx);
-    // Selection never takes more than `maxBatches` ready rows, so no more are read.
-    const candidates = selectReadyRows(conn, request.sessionId, now, request.maxBatches);
-    const first = candidates[0];
-    if (first === undefined) return rollback(null);
-    // Head-of-line rule: a checkpoint claim only ever looks at the first ready batch.
-    const head = ctx.reader.policies(first);
-    if (request.boundary === 'active_turn_checkpoint' && head.delivery_policy !== 'earliest_safe_boundary') {
-      return rollback(null);
-    }
-    const selected = selectGroup(ctx, candidates, head, request.maxBatches);
-    // The first row's counter before this claim, plus one; the UPDATE bumps
-    // every selected row's own counter, which is never reset.
-    const fencingToken = integerColumn(first.claim_fencing_token, 'claim_fencing_token') + 1;
-    const claimId = `qwc:${first.enqueue_seq}:${fencingToken}`;
-    const leaseToken = ctx.tokens.next(request.sessionId, request.ownerId, claimId, now);
-    const expiresAt = saturatingAdd(now, request.leaseTtlMs);
-    for (const row of selected) {
-      const { changes } = conn.run(CLAIM_ROW, [
-        claimId,
-        request.ownerId,
-        leaseToken,
-        now,
-        expiresAt,
-        request.sessionId,
-        row.batch_id,
-        now,
-      ]);
-      // Cannot happen while the candidates were read under this write lock;
-      // if it ever does, the claim is lost whole, never returned half-owned.
-      if (changes === 0) return rollback(null);
-    }
-    return {
-      session_id: request.sessionId,
-      claim_id: claimId,
-      owner_id: request.ownerId,
-      lease_token: leaseToken,
-      fencing_token: fencingToken,
-      claimed_at_epoch_ms: now,
-      expires_at_epoch_ms: expiresAt,
-      batches: selected.map((row) => ctx.reader.batch(row)),
-    };
+  return writeAttempt(ctx.conn, () => claimInTransaction(ctx, request));
+}
+
+/**
+ * `claimReadyQueuedWorkByBatchIds` in one transaction: claim the next ready
+ * group with `maxBatches = batchIds.length` and keep it only when it is
+ * exactly `batchIds` in order; otherwise release it before committing, so
+ * nobody else ever sees it leased. An exact claim can never skip earlier
+ * work, and a failed attempt still advances the fencing counters of the rows
+ * it touched (as the reference's claim-then-abandon does).
+ */
+export function claimExact(ctx: QueueContext, request: ClaimRequest, batchIds: readonly string[]): QueuedWorkClaim | null {
+  return writeAttempt(ctx.conn, () => {
+    const claimed = claimInTransaction(ctx, request);
+    if (claimed instanceof Rollback || claimed === null) return claimed;
+    const exact =
+      claimed.batches.length === batchIds.length && claimed.batches.every((batch, i) => batch.batch_id === batchIds[i]);
+    if (exact) return claimed;
+    releaseClaimRows(ctx.conn, claimed);
+    return null;
   });
+}
+
+/** The body of a claim, inside the caller's write transaction. */
+function claimInTransaction(ctx: QueueContext, request: ClaimRequest): QueuedWorkClaim | null | Rollback<null> {
+  const { conn } = ctx;
+  const now = readClock(ctx);
+  // Selection never takes more than `maxBatches` ready rows, so no more are read.
+  const candidates = selectReadyRows(conn, request.sessionId, now, request.maxBatches);
+  const first = candidates[0];
+  if (first === undefined) return rollback(null);
+  // Head-of-line rule: a checkpoint claim only ever looks at the first ready batch.
+  const head = ctx.reader.policies(first);
+  if (request.boundary === 'active_turn_checkpoint' && head.delivery_policy !== 'earliest_safe_boundary') {
+    return rollback(null);
+  }
+  const selected = selectGroup(ctx, candidates, head, request.maxBatches);
+  // The first row's counter before this claim, plus one; the UPDATE bumps
+  // every selected row's own counter, which is never reset.
+  const fencingToken = integerColumn(first.claim_fencing_token, 'claim_fencing_token') + 1;
+  const claimId = `qwc:${first.enqueue_seq}:${fencingToken}`;
+  const leaseToken = ctx.tokens.next(request.sessionId, request.ownerId, claimId, now);
+  const expiresAt = saturatingAdd(now, request.leaseTtlMs);
+  for (const row of selected) {
+    const { changes } = conn.run(CLAIM_ROW, [
+      claimId,
+      request.ownerId,
+      leaseToken,
+      now,
+      expiresAt,
+      request.sessionId,
+      row.batch_id,
+      now,
+    ]);
+    // Cannot happen while the candidates were read under this write lock;
+    // if it ever does, the claim is lost whole, never returned half-owned.
+    if (changes === 0) return rollback(null);
+  }
+  return {
+    session_id: request.sessionId,
+    claim_id: claimId,
+    owner_id: request.ownerId,
+    lease_token: leaseToken,
+    fencing_token: fencingToken,
+    claimed_at_epoch_ms: now,
+    expires_at_epoch_ms: expiresAt,
+    batches: selected.map((row) => ctx.reader.batch(row)),
+  };
 }
 
 /**

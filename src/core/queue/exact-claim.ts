@@ -4,6 +4,10 @@
  * exactly the requested batches in order, otherwise abandon it. An exact
  * claim can therefore never skip earlier queue work. (A failed attempt still
  * advances the fencing counters of the rows it touched, as in the reference.)
+ *
+ * This is the default for hosts that have only the two methods (two
+ * transactions, so another claimer may see the group leased in between);
+ * `QueuedWork` does the same in one transaction (`claim.ts`, `claimExact`).
  */
 import type { RuntimePersistence } from '../contract/session.ts';
 import type { QueuedWorkClaim, QueuedWorkClaimBoundary } from '../contract/queue.ts';

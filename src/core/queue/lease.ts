@@ -4,6 +4,7 @@
  * not checked (`contract-session.md` §2.5).
  */
 import { writeAttempt } from '../driver/transaction.ts';
+import type { SqliteConnection } from '../driver/types.ts';
 import { StoreError } from '../contract/errors.ts';
 import { saturatingAdd } from '../validation.ts';
 import { readClock, type QueueContext } from './context.ts';
@@ -39,7 +40,10 @@ export function renewClaim(ctx: QueueContext, claim: QueuedWorkClaim, leaseTtlMs
 
 /** Releases the claim's rows (their fencing counters stay); a stale claim is a no-op. */
 export function abandonClaim(ctx: QueueContext, claim: QueuedWorkClaim): void {
-  writeAttempt(ctx.conn, () => {
-    ctx.conn.run(ABANDON, [claim.session_id, claim.claim_id, claim.lease_token]);
-  });
+  writeAttempt(ctx.conn, () => releaseClaimRows(ctx.conn, claim));
+}
+
+/** The rows of `claim` released, inside the caller's write transaction. */
+export function releaseClaimRows(conn: SqliteConnection, claim: QueuedWorkClaim): void {
+  conn.run(ABANDON, [claim.session_id, claim.claim_id, claim.lease_token]);
 }

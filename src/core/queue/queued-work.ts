@@ -18,10 +18,9 @@ import { openComponentSchema } from '../schema/versions.ts';
 import { SESSION_SCHEMA } from '../schema/session.ts';
 import { TokenSource } from '../tokens.ts';
 import { cancelBatch } from './cancel.ts';
-import { claimReady } from './claim.ts';
+import { claimExact, claimReady, type ClaimRequest } from './claim.ts';
 import type { QueueContext } from './context.ts';
 import { enqueue } from './enqueue.ts';
-import { claimExactBatches } from './exact-claim.ts';
 import { draftRow, requireBatchIds, requireBoundary, requireClaim, requireIdentifier, requireListPage, requireU64 } from './input.ts';
 import { abandonClaim, renewClaim } from './lease.ts';
 import { listBatches, listPendingBatches, type ListPage, type QueuedWorkListOptions } from './list.ts';
@@ -83,23 +82,27 @@ export class QueuedWork implements QueuedWorkPersistence {
     leaseTtlMs: number,
     maxBatches: number,
   ): Promise<QueuedWorkClaim | null> {
-    const request = this.#ops.input('claim request', () => ({
+    const request = this.#ops.input('claim request', () => this.#claimRequest(sessionId, ownerId, boundary, leaseTtlMs, maxBatches));
+    if (request.maxBatches === 0) return null;
+    return this.#ops.writeOperation(() => claimReady(this.#ctx, request));
+  }
+
+  #claimRequest(sessionId: string, ownerId: string, boundary: QueuedWorkClaimBoundary, leaseTtlMs: number, maxBatches: number): ClaimRequest {
+    return {
       sessionId: requireIdentifier(sessionId, 'sessionId'),
       ownerId: requireIdentifier(ownerId, 'ownerId'),
       boundary: requireBoundary(boundary),
       leaseTtlMs: requireU64(leaseTtlMs, 'leaseTtlMs'),
       maxBatches: requireU64(maxBatches, 'maxBatches'),
-    }));
-    if (request.maxBatches === 0) return null;
-    return this.#ops.writeOperation(() => claimReady(this.#ctx, request));
+    };
   }
 
   /**
-   * The reference's default trait method: claim the next ready group with
-   * `maxBatches = batchIds.length`, keep it if it is exactly `batchIds` in
-   * order, otherwise abandon it and return `null`. An exact claim can
-   * therefore never skip earlier work; a failed attempt still bumps the
-   * fencing counters of the rows it touched.
+   * The reference's default trait method, in one transaction: claim the
+   * next ready group with `maxBatches = batchIds.length`, keep it if it is
+   * exactly `batchIds` in order, otherwise release it and return `null`. An
+   * exact claim can therefore never skip earlier work; a failed attempt
+   * still bumps the fencing counters of the rows it touched.
    */
   async claimReadyQueuedWorkByBatchIds(
     sessionId: string,
@@ -109,7 +112,9 @@ export class QueuedWork implements QueuedWorkPersistence {
     batchIds: readonly string[],
   ): Promise<QueuedWorkClaim | null> {
     const ids = this.#ops.input('batch ids', () => requireBatchIds(batchIds));
-    return claimExactBatches(this, sessionId, ownerId, boundary, leaseTtlMs, ids);
+    if (ids.length === 0) return null;
+    const request = this.#ops.input('claim request', () => this.#claimRequest(sessionId, ownerId, boundary, leaseTtlMs, ids.length));
+    return this.#ops.writeOperation(() => claimExact(this.#ctx, request, ids));
   }
 
   /** All of the claim's batches renewed, or `QueuedWorkClaimExpired` and none. */

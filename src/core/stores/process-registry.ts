@@ -13,9 +13,10 @@
  * Every mutating method is one `BEGIN IMMEDIATE` transaction whose body is
  * synchronous, run through the registry's operations (input checked first,
  * lock waits retried asynchronously, `PluginError` out). Blocking reads
- * (`waitEventAfter`, `awaitProcess`) re-check on this instance's commits and
- * every `pollIntervalMs`, which is how writes from other connections and
- * other processes are seen.
+ * (`waitEventAfter`, `awaitProcess`) re-check on commits of the registries
+ * on this connection and when the connection's one poll (every
+ * `pollIntervalMs`) sees a commit made elsewhere: other connections, other
+ * processes.
  */
 import { portableCodecs, type Codecs } from '../codec/codecs.ts';
 import { ComponentOperations, pluginErrorFamily } from '../driver/operations.ts';
@@ -96,7 +97,7 @@ export class SqliteProcessRegistry implements ProcessRegistry {
       rows,
       grants: new HandleGrants(conn, rows, logger),
       leases: new ProcessLeases(conn, new TokenSource(codecs)),
-      notifier: new ChangeNotifier(),
+      notifier: new ChangeNotifier(conn),
       ops: new ComponentOperations(new OperationRunner(conn), REGISTRY_ERRORS, () => this.#closed),
     });
     this.#records = new ProcessRecordEngine(this.#ctx);

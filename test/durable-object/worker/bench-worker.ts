@@ -37,6 +37,7 @@ import {
   type RpcOutcome,
 } from '../../../src/durable-object.ts';
 import { encodeEnvelope } from '../../../src/core/blobs/envelope.ts';
+import { NOT_SET_UP } from './bench-protocol.ts';
 import { stringifyJsonRow } from '../../../src/core/codec/json-bytes.ts';
 import { encodeMsgpack } from '../../../src/core/codec/msgpack.ts';
 
@@ -238,7 +239,9 @@ export class BenchObject extends DurableObject<Env> {
 
   /** `n` commits; the object's own clock (which, unlike production's, advances during synchronous work locally). */
   async run(n: number): Promise<{ ms: number }> {
-    const commit = this.#commit!;
+    const commit = this.#commit;
+    // workerd may reset an object (on a loaded machine, between two calls); the bench then sets up a new one.
+    if (commit === undefined) throw new Error(NOT_SET_UP);
     const started = performance.now();
     for (let i = 0; i < n; i++) await commit();
     return { ms: performance.now() - started };
