@@ -26,7 +26,6 @@ export async function visitSession(conn: SqliteConnection & { whenDurable(): Pro
   };
   const commit = stampTurnCommit(persistedStateWithGraphCommit(state, graphDelta.append([node], node.node_id), []), node.node_id);
   const result = await store.commitRuntimeState(commit);
-  await conn.whenDurable(); // until the store awaits it itself
   return { visits, nodes: visits, revision: result.head_revision, durability: conn.info.durability };
 }
 

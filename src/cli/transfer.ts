@@ -195,6 +195,9 @@ async function rebuildSession(doc: SessionExport, path: string, warnings: string
 }
 
 function refuseExisting(target: string, force: boolean): void {
+  // The tool does not create folders: a typo in --out should not grow a tree.
+  const folder = dirname(target);
+  if (!existsSync(folder)) throw usageError(`the folder of ${target} does not exist (${folder}); create it first`);
   if (!force && existsSync(target)) throw usageError(`${target} already exists; pass --force to replace it`);
 }
 

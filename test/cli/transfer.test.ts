@@ -96,6 +96,20 @@ describe('lash-store export --out (image)', () => {
     assert.equal((await runCli(['verify', target])).code, 0);
   });
 
+  it('refuses an --out in a folder that does not exist (exit 2, nothing created)', async () => {
+    const { path } = await richStore();
+    const missing = join(tempFolder(), 'no-such-folder');
+    for (const args of [
+      ['export', path, '--json', '--out', join(missing, 'x.json')],
+      ['export', path, '--out', join(missing, 'x.db')],
+    ]) {
+      const refused = await runCli(args);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /the folder of .* does not exist/);
+    }
+    assert.equal(existsSync(missing), false);
+  });
+
   it('needs --out or --json (exit 2)', async () => {
     const { path } = await richStore();
     const run = await runCli(['export', path]);

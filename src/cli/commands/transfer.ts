@@ -10,9 +10,10 @@ export const exportCommand: Command = {
     '--out <file.db>: a consistent single-file image (VACUUM INTO: one snapshot, WAL folded in,',
     'rollback-journal mode) that opens in node:sqlite and in sql.js (`openSqlJs({ data })`).',
     '--json: the session as one JSON document (meta, head, graph, hydrated checkpoint, usage rows,',
-    'agent-frame blobs, lashlang artifacts; bytes as {"$base64": "..."}; see docs/cli.md), on',
-    'stdout or into --out. The source is opened read-only. An existing --out is replaced only with',
-    '--force.',
+    'agent-frame blobs, lashlang artifacts; bytes as {"$base64": "..."}), on stdout or into --out;',
+    'its format: https://github.com/lash-sqlite-store/lash-sqlite-store/blob/main/docs/cli.md.',
+    'The source is opened read-only. The folder of --out must exist; an existing --out is replaced',
+    'only with --force.',
   ].join('\n'),
   options: {
     out: { type: 'string', short: 'o', value: '<file>', help: 'where to write (required for an image)' },

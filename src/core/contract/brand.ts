@@ -1,7 +1,8 @@
 /**
  * One identity per error class across every copy of the package.
  *
- * The ESM and CommonJS builds (and two installed versions) each define their
+ * Two copies of the package (two installed versions, or a bundled and a
+ * node_modules copy) each define their
  * own `StoreError` class, so a plain `instanceof` fails when the error was
  * thrown by the other copy. Each class registers a brand under a global
  * symbol (`Symbol.for`, shared by every realm of the process) and answers

@@ -3,7 +3,7 @@
  * strings, so logs and substring checks read the same in both ports.
  *
  * Every class keeps its name in the build (`err.name`, `err.constructor.name`)
- * and has one identity across the ESM and CommonJS builds: `instanceof` checks
+ * and has one identity across copies of the package: `instanceof` checks
  * a brand registered under `Symbol.for`, so an error thrown by one copy of the
  * package is an instance of the other copy's class (see `brand.ts`).
  */
