@@ -238,7 +238,7 @@ describeEachDriver('session API: commitTurn', (driver) => {
   it('stores a tool state changed in place between turns as it is at each commit', async (t) => {
     const { sessions } = await openOn(driver, t);
     const chat = await sessions.session('chat', { config: CONFIG });
-    const toolState = { generation: 1, tools: { search: { manifest: { name: 'search' } } } as Record<string, unknown> };
+    const toolState = { generation: 1, tools: { search: { manifest: { name: 'search' } } } as Record<string, { manifest: { name: string } }> };
     await chat.commitTurn(exchange('a', 'b', { toolState }));
     const first = (await chat.checkpoint())!;
     toolState.generation = 2;
