@@ -31,6 +31,11 @@ import { DeliveryInbox, deliveryStream, processEventStream, type ProcessEventStr
 import { Wakeup } from './wait.ts';
 
 export interface SessionsOptions extends StoreOptions {
+  /**
+   * Default here (not on a bare `Store`): `{ autoRunEveryCommits: 100 }`, a
+   * GC of unreachable blobs after every 100th commit; `{ autoRunEveryCommits: null }` opts out.
+   */
+  gcPolicy?: StoreOptions['gcPolicy'];
   /** The working directory recorded in new sessions' metadata. Default `null`. */
   cwd?: string | null;
   /** How the database is named in messages. Default: the connection's file or sql.js name. */
@@ -450,8 +455,19 @@ class PerSessionDatabases implements Databases {
 
 // ---- helpers ------------------------------------------------------------------------
 
+/**
+ * The default retention of the session API: a GC after every this many
+ * commits of a store, so superseded checkpoint snapshots do not pile up
+ * (each turn's tool state is a new blob). It collects only what no root
+ * reaches — the head's checkpoint, the agent frames' execution states,
+ * artifacts, blobs pinned by a put — and never a graph node. Opt out with
+ * `gcPolicy: { autoRunEveryCommits: null }`.
+ */
+export const DEFAULT_SESSION_GC_EVERY_COMMITS = 100;
+
 async function openStore(conn: SqliteConnection, options: SessionsOptions, location: string, sessionId?: string): Promise<Store> {
   const { cwd: _cwd, location: _location, onClose: _onClose, ...storeOptions } = options;
+  storeOptions.gcPolicy ??= { autoRunEveryCommits: DEFAULT_SESSION_GC_EVERY_COMMITS };
   try {
     return await Store.open(conn, storeOptions);
   } catch (error) {

@@ -16,7 +16,7 @@ import type { SqliteConnection } from '../driver/types.ts';
 import type { Logger } from '../logger.ts';
 import type { BlobArtifactDescriptor } from './descriptor.ts';
 import { encodeEnvelope, envelopeContent, parseEnvelope } from './envelope.ts';
-import type { BuiltinBlobProfile } from './profile.ts';
+import { compressionFor, type BuiltinBlobProfile } from './profile.ts';
 
 /** Lowercase hex SHA-256 of a blob's logical content. */
 export type BlobRef = string;
@@ -110,6 +110,25 @@ function storedBytes(conn: SqliteConnection, ref: BlobRef, row: { content: unkno
 }
 
 const SELECT_EXISTS = 'SELECT 1 AS present FROM blobs WHERE hash = ?';
+const UPDATE_CONTENT = 'UPDATE blobs SET content = ? WHERE hash = ?';
+
+/**
+ * Rewrites a stored-uncompressed envelope compressed, when `profile` would
+ * have compressed it (inside the caller's write transaction); returns whether
+ * it did. The ref is unchanged — it hashes the logical content — so readers
+ * see the same blob. Chunked rows, raw blobs and content that does not match
+ * its ref are left as they are.
+ */
+export function compressStoredBlob(io: BlobIo, profile: BuiltinBlobProfile, ref: BlobRef): boolean {
+  const row = io.conn.get<{ content: unknown; chunked: unknown }>(SELECT_BLOB, [ref]);
+  if (row === undefined || row.chunked === 1 || !(row.content instanceof Uint8Array)) return false;
+  const envelope = parseEnvelope(row.content);
+  if (envelope === null || envelope.compression !== 'None') return false;
+  const { descriptor, content } = envelope;
+  if (compressionFor(profile, descriptor, content.length) !== 'Zlib' || io.codecs.sha256Hex(content) !== ref) return false;
+  io.conn.run(UPDATE_CONTENT, [encodeEnvelope(io.codecs, profile, descriptor, content), ref]);
+  return true;
+}
 
 /**
  * Reads and verifies a blob. An envelope yields its (inflated) content; other
