@@ -37,13 +37,29 @@ const SELECT_BLOB =
   'SELECT content, EXISTS (SELECT 1 FROM blob_chunks WHERE hash = ?1) AS chunked FROM blobs WHERE hash = ?1';
 const INSERT_CHUNK = 'INSERT INTO blob_chunks (hash, seq, content) VALUES (?, ?, ?)';
 const SELECT_CHUNKS = 'SELECT content FROM blob_chunks WHERE hash = ? ORDER BY seq';
-const DELETE_CHUNKS = 'DELETE FROM blob_chunks WHERE hash = ?';
-const DELETE_BLOB = 'DELETE FROM blobs WHERE hash = ?';
 
 /** Deletes a blob and its chunks (inside the caller's write transaction); returns 1 when the blob existed. */
 export function deleteBlob(conn: SqliteConnection, ref: BlobRef): number {
-  conn.run(DELETE_CHUNKS, [ref]);
-  return conn.run(DELETE_BLOB, [ref]).changes;
+  return deleteBlobs(conn, [ref]);
+}
+
+/** Refs deleted per statement: under every engine's bound-parameter limit (a Durable Object allows 100). */
+const DELETE_BATCH = 64;
+
+/**
+ * Deletes blobs and their chunks (inside the caller's write transaction), two
+ * statements per {@link DELETE_BATCH} refs rather than two per blob; returns
+ * how many blobs existed.
+ */
+export function deleteBlobs(conn: SqliteConnection, refs: readonly BlobRef[]): number {
+  let deleted = 0;
+  for (let at = 0; at < refs.length; at += DELETE_BATCH) {
+    const batch = refs.slice(at, at + DELETE_BATCH);
+    const list = batch.map(() => '?').join(', ');
+    conn.run(`DELETE FROM blob_chunks WHERE hash IN (${list})`, batch);
+    deleted += conn.run(`DELETE FROM blobs WHERE hash IN (${list})`, batch).changes;
+  }
+  return deleted;
 }
 
 /** Stores bytes as they are, without an envelope. */

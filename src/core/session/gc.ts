@@ -16,7 +16,7 @@
  * rows), every batch recomputes the live set under its own lock and deletes
  * only what is still unreachable and unpinned.
  */
-import { compressStoredBlob, deleteBlob, type BlobRef } from '../blobs/blob-table.ts';
+import { compressStoredBlob, deleteBlobs, type BlobRef } from '../blobs/blob-table.ts';
 import { dropExpiredPins, livePins } from '../blobs/pins.ts';
 import { artifactRootRefs } from '../artifacts/lashlang.ts';
 import { StoreError } from '../contract/errors.ts';
@@ -65,11 +65,7 @@ export async function collectGarbage(ctx: StoreContext, graceMs: number): Promis
       // Under this batch's lock: what a commit made since the mark reach is kept.
       const { retained } = liveSet(ctx);
       const pinned = livePins(conn, now, graceMs);
-      let n = 0;
-      for (const hash of batch) {
-        if (!retained.has(hash) && !pinned.has(hash)) n += deleteBlob(conn, hash);
-      }
-      return n;
+      return deleteBlobs(conn, batch.filter((hash) => !retained.has(hash) && !pinned.has(hash)));
     });
   }
   if (ctx.commitProfile !== ctx.profile) await compressRetained(ctx, marked.live.retained);
