@@ -20,28 +20,15 @@
  * disk per turn after 1,000 turns (database file after a WAL checkpoint);
  * the history read at 2,000 messages against the floor's read.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { PluginSessionSnapshot, ToolState } from '../src/core/contract/session-model.ts';
 import { nodeCodecs } from '../src/drivers/node-sqlite/codecs.ts';
 import { openSessions } from '../src/openers/node-sessions.ts';
-import { medianMs, printRatio, printTable, type BenchContext } from './lib.ts';
+import { databaseBytes, medianMs, printRatio, printTable, prose, type BenchContext } from './lib.ts';
 
 const TURNS = 1_000;
 const MODEL = { id: 'gpt-5.4-mini', limits: { context_window_tokens: 200_000 } };
-const WORDS = 'agent tool call result session branch commit lease token plugin snapshot graph node message reply plan search file read write shell test build deploy cache index query'.split(' ');
-
-function prose(length: number, seed: number): string {
-  let out = '';
-  let x = seed * 2654435761;
-  while (out.length < length) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out += `${WORDS[x % WORDS.length]} `;
-  }
-  return out.slice(0, length);
-}
-
 const BASE_TOOLS = Array.from({ length: 10 }, (_, t) => ({
   name: `tool_${t}`,
   description: prose(620, t),
@@ -169,18 +156,6 @@ function floorSide(path: string) {
   };
 }
 
-function bytesOnDisk(path: string): number {
-  let total = 0;
-  for (const suffix of ['', '-wal']) {
-    try {
-      total += statSync(path + suffix).size;
-    } catch {
-      // no WAL file
-    }
-  }
-  return total;
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -257,8 +232,8 @@ export default async function agentTurnBench(ctx: BenchContext): Promise<void> {
   const checkpoint = new DatabaseSync(storePath);
   checkpoint.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   checkpoint.close();
-  const storeBytes = bytesOnDisk(storePath) / turns;
-  const floorBytes = bytesOnDisk(floorPath) / turns;
+  const storeBytes = databaseBytes(storePath) / turns;
+  const floorBytes = databaseBytes(floorPath) / turns;
 
   printTable(`agent turn: ${turns} turns, session API (default options) vs raw node:sqlite floor`, [
     { side: 'store', 'turns/s': storeTurnsPerSecond, 'µs/turn': (1000 * sum(storeTimes)) / turns, 'growth (991–1000 / 1–10)': growth(storeTimes), 'bytes/turn on disk': storeBytes, 'history read ms': storeReadMs },

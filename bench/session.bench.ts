@@ -39,22 +39,9 @@ import { encodeMsgpack } from '../src/core/codec/msgpack.ts';
 
 import { nodeCodecs, openNodeSqlite } from '../src/node.ts';
 import { openSqlJs, type SqlJsConnection } from '../src/sqljs.ts';
-import { measureInterleaved, printRatio, printTable, type BenchContext, type Measured } from './lib.ts';
+import { measureInterleaved, printRatio, printTable, prose, type BenchContext, type Measured } from './lib.ts';
 
 // ---- the typical turn ------------------------------------------------------------
-
-const WORDS = 'agent tool call result session branch commit lease token plugin snapshot graph node message reply plan search file read write shell test build deploy cache index query'.split(' ');
-
-/** Deterministic prose of about `length` characters. */
-function prose(length: number, seed: number): string {
-  let out = '';
-  let x = seed * 2654435761;
-  while (out.length < length) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out += `${WORDS[x % WORDS.length]} `;
-  }
-  return out.slice(0, length);
-}
 
 const CONFIG = { provider_id: 'openai', model: { id: 'gpt-5.4-mini', limits: { context_window_tokens: 200_000 } } };
 const FRAME = {
