@@ -17,7 +17,7 @@ import type { ProcessEvent } from '../core/contract/process.ts';
 import type { SessionRelation } from '../core/contract/session-model.ts';
 import type { PersistedSessionRead, SessionMeta } from '../core/contract/session-records.ts';
 import type { SqliteConnection } from '../core/driver/types.ts';
-import type { StoreOptions } from '../core/session/options.ts';
+import type { StoreGcPolicy, StoreOptions } from '../core/session/options.ts';
 import { portableCodecs } from '../core/codec/codecs.ts';
 import { graphDelta, newRuntimeSessionState, persistedStateWithGraphCommit } from '../core/session/turn-commit.ts';
 import { SqliteHostEventStore } from '../core/stores/host-event-store.ts';
@@ -35,7 +35,7 @@ export interface SessionsOptions extends StoreOptions {
    * Default here (not on a bare `Store`): `{ autoRunEveryCommits: 100 }`, a
    * GC of unreachable blobs after every 100th commit; `{ autoRunEveryCommits: null }` opts out.
    */
-  gcPolicy?: StoreOptions['gcPolicy'];
+  gcPolicy?: StoreGcPolicy;
   /** The working directory recorded in new sessions' metadata. Default `null`. */
   cwd?: string | null;
   /** How the database is named in messages. Default: the connection's file or sql.js name. */
