@@ -5,11 +5,11 @@
  * better-sqlite3 is a native module built for one Node ABI). No node:sqlite
  * here, so both can load it.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import { uuid6, type BaseCheckpointSaver, type Checkpoint } from '@langchain/langgraph-checkpoint';
 import { Annotation, END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
+import { databaseBytes } from './lib.ts';
 
 const WORDS =
   'agent tool call result session branch commit lease token plugin snapshot graph node message reply plan search file read write shell test build deploy cache index query'.split(
@@ -82,7 +82,7 @@ async function timeTurns(turns: number, runTurn: Turn, path: string, close: () =
     turnsPerSecond: (turns * 1000) / elapsed,
     firstMs: median(times.slice(0, 10)),
     lastMs: median(times.slice(-10)),
-    bytesPerTurn: fileBytes(path) / turns,
+    bytesPerTurn: databaseBytes(path) / turns,
   };
 }
 
@@ -131,18 +131,6 @@ export function saverTurns(saver: BaseCheckpointSaver): Turn {
     changed = bump('messages', 'tools');
     await saver.put(config, checkpoint({ messages: [...afterInput, ai], tools }), { source: 'loop', step: ++step, parents: {} }, changed);
   };
-}
-
-function fileBytes(path: string): number {
-  let total = 0;
-  for (const suffix of ['', '-wal']) {
-    try {
-      total += statSync(path + suffix).size;
-    } catch {
-      // no such file
-    }
-  }
-  return total;
 }
 
 function median(values: number[]): number {

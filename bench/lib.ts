@@ -3,7 +3,7 @@
  * in the same run, interleaved round by round, so machine speed and noise
  * cancel out as far as possible. Benchmarks are never tests.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -184,4 +184,30 @@ export function createContext(quick: boolean): BenchContext & { dispose(): void 
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+const PROSE_WORDS = 'agent tool call result session branch commit lease token plugin snapshot graph node message reply plan search file read write shell test build deploy cache index query'.split(' ');
+
+/** Deterministic prose of about `length` characters (workload text that varies with `seed`). */
+export function prose(length: number, seed: number): string {
+  let out = '';
+  let x = seed * 2654435761;
+  while (out.length < length) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out += `${PROSE_WORDS[x % PROSE_WORDS.length]} `;
+  }
+  return out.slice(0, length);
+}
+
+/** Bytes of a database file and its WAL, as they are on disk now. */
+export function databaseBytes(path: string): number {
+  let total = 0;
+  for (const suffix of ['', '-wal']) {
+    try {
+      total += statSync(path + suffix).size;
+    } catch {
+      // no such file
+    }
+  }
+  return total;
 }

@@ -1,17 +1,23 @@
 /**
- * Session store figures, each against a raw-SQL floor measured in the same
- * run (statements prepared directly on the engine, bytes precomputed outside
- * the timed loop):
+ * Session store figures, each against floors measured in the same run:
  *
- * - durable commit: a typical turn commit (Append of 2 ~1 KiB message nodes,
- *   an 8 KiB tool state, a 2 KiB plugin snapshot, one usage delta, a turn
- *   stamp) through `Store.commitRuntimeState` vs the same statements in the
- *   same transactions. Snapshots change every turn here: the runtime only
- *   carries a snapshot in a commit when it changed, so a commit that carries
- *   one pays for encoding, hashing and (Balanced) compressing it.
+ * - commit: a typical turn commit (Append of 2 ~1 KiB message nodes, an
+ *   8 KiB tool state, a 2 KiB plugin snapshot, one usage delta, a turn
+ *   stamp) through `Store.commitRuntimeState`, under each blob profile on
+ *   node:sqlite files and sql.js, against two floors: SQL-only (the same
+ *   statements in the same transactions, bytes precomputed) and same-work
+ *   (the same encoding, hashing and compression with the same codecs in
+ *   straight-line code, then that SQL). Store / same-work is the store's
+ *   overhead, same-work / SQL-only the codecs' cost. Snapshots change every
+ *   turn here: the runtime only carries a snapshot in a commit when it
+ *   changed, so a commit that carries one pays for encoding, hashing and
+ *   (Balanced, Compact) compressing it.
+ * - where a Balanced turn's time goes: validation, encode, hash, compress
+ *   (each timed alone), SQL (the SQL-only floor) and the rest.
  * - scale: commit and `loadSession(ActivePath)` of a 200-node path on graphs
  *   of 1,000 and 100,000 nodes.
- * - active-path load vs a floor running the same CTE and JSON parsing.
+ * - active-path load at 200 and 2,000 messages vs an independent read floor:
+ *   the simplest correct walk written here, not the store's CTE text.
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -25,32 +31,17 @@ import {
   type PluginSessionSnapshot,
 } from '../src/index.ts';
 import { encodeEnvelope } from '../src/core/blobs/envelope.ts';
-import { MAX_ACTIVE_PATH_LENGTH, SELECT_ACTIVE_PATH } from '../src/core/session/graph-table.ts';
+import { decodeRuntimeCommit } from '../src/core/session/codecs.ts';
 import type { BuiltinBlobProfile } from '../src/core/blobs/profile.ts';
 import { portableCodecs, type Codecs } from '../src/core/codec/codecs.ts';
 import { stringifyJsonRow } from '../src/core/codec/json-bytes.ts';
-import { Encoder } from '@msgpack/msgpack';
 import { encodeMsgpack } from '../src/core/codec/msgpack.ts';
 
-const libraryEncoder = new Encoder({ sortKeys: true, ignoreUndefined: true });
 import { nodeCodecs, openNodeSqlite } from '../src/node.ts';
 import { openSqlJs, type SqlJsConnection } from '../src/sqljs.ts';
-import { measureInterleaved, printRatio, printTable, type BenchContext, type Measured } from './lib.ts';
+import { measureInterleaved, printRatio, printTable, prose, type BenchContext, type Measured } from './lib.ts';
 
 // ---- the typical turn ------------------------------------------------------------
-
-const WORDS = 'agent tool call result session branch commit lease token plugin snapshot graph node message reply plan search file read write shell test build deploy cache index query'.split(' ');
-
-/** Deterministic prose of about `length` characters. */
-function prose(length: number, seed: number): string {
-  let out = '';
-  let x = seed * 2654435761;
-  while (out.length < length) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out += `${WORDS[x % WORDS.length]} `;
-  }
-  return out.slice(0, length);
-}
 
 const CONFIG = { provider_id: 'openai', model: { id: 'gpt-5.4-mini', limits: { context_window_tokens: 200_000 } } };
 const FRAME = {
@@ -246,24 +237,90 @@ function floorCommitter(engine: RawEngine, bytes: ReturnType<typeof floorBytes>)
   };
 }
 
+/**
+ * The same-work floor: what the store computes for a turn — msgpack, SHA-256
+ * and (by the profile) zlib of each snapshot and of the manifest, the JSON
+ * rows of the nodes, the head and the stored result — done with the same
+ * codecs in straight-line code, then the SQL of the SQL-only floor. Store /
+ * same-work is the store's own overhead; same-work / SQL-only is what the
+ * codecs cost.
+ */
+function sameWorkCommitter(engine: RawEngine, codecs: Codecs, profile: BuiltinBlobProfile) {
+  let i = 0;
+  return () => {
+    i += 1;
+    const commit = turnCommit(i, i, 'w');
+    const checkpoint = commit.checkpoint;
+    const blob = (descriptor: ReturnType<typeof BlobDescriptors.generic>, value: unknown) => {
+      const content = encodeMsgpack(value);
+      const ref = codecs.sha256Hex(content);
+      return { ref, envelope: encodeEnvelope(codecs, profile, descriptor, content) };
+    };
+    const tool = blob(BlobDescriptors.toolStateSnapshot(), checkpoint.tool_state);
+    const plugin = blob(BlobDescriptors.pluginSessionSnapshot(), checkpoint.plugin_snapshot);
+    const manifestValue = { turn_state: checkpoint.turn_state, tool_state_ref: tool.ref, plugin_snapshot_ref: plugin.ref, plugin_snapshot_revision: i };
+    const manifest = blob(BlobDescriptors.checkpointManifest(), manifestValue);
+    const nodes = (commit.graph as { Append: { nodes: SessionNodeRecord[] } }).Append.nodes;
+    const rows = nodes.map((node) => stringifyJsonRow(node));
+    const head = stringifyJsonRow({ session_id: 'root', head_revision: i, config: CONFIG, agent_frames: [FRAME], current_agent_frame_id: FRAME.frame_id, checkpoint_ref: manifest.ref, leaf_node_id: nodes[1]!.node_id, graph_node_count: 2 * i });
+    const result = stringifyJsonRow({ head_revision: i, checkpoint_ref: manifest.ref, manifest: manifestValue });
+    engine.exec('BEGIN IMMEDIATE');
+    engine.get(SQL.selectHead, []);
+    engine.get(SQL.selectTurn, ['root', `turn-w${i}`]);
+    for (const { ref, envelope } of [tool, plugin, manifest]) engine.run(SQL.insertBlob, [ref, envelope]);
+    engine.run(SQL.insertUsage, ['turn', 'gpt-5.4-mini', 1200, 300, 800, 50]);
+    engine.run(SQL.insertNode, [nodes[0]!.node_id, i === 1 ? null : `w${i - 1}b`, rows[0]!]);
+    engine.run(SQL.insertNode, [nodes[1]!.node_id, nodes[0]!.node_id, rows[1]!]);
+    engine.run(SQL.upsertHead, ['root', head, i]);
+    engine.run(SQL.insertTurn, ['root', `turn-w${i}`, STAMP_HASH, result, 1_780_000_000_000 + i]);
+    engine.exec('COMMIT');
+  };
+}
+
+// ---- the independent read floor ------------------------------------------------------
+
+/**
+ * The simplest correct active-path query, written here on its own (not the
+ * store's CTE): walk up the parent column from the leaf, live rows only,
+ * depth-capped, root first. Each row's JSON is parsed once.
+ */
+const INDEPENDENT_PATH = `
+WITH RECURSIVE up(node_id, parent_node_id, node_json, depth) AS (
+  SELECT node_id, parent_node_id, node_json, 0 FROM graph_nodes WHERE node_id = ? AND tombstoned = 0
+  UNION ALL
+  SELECT g.node_id, g.parent_node_id, g.node_json, up.depth + 1
+    FROM up JOIN graph_nodes g ON g.node_id = up.parent_node_id
+   WHERE g.tombstoned = 0 AND up.depth < 1000000
+)
+SELECT node_json FROM up ORDER BY depth DESC`;
+
+function independentReadFloor(path: string, leaf: string) {
+  const db = new DatabaseSync(path, { readOnly: true });
+  const statement = db.prepare(INDEPENDENT_PATH);
+  return {
+    db,
+    load: () => (statement.all(leaf) as Array<{ node_json: string }>).map((row) => JSON.parse(row.node_json) as unknown),
+  };
+}
+
 // ---- scale -------------------------------------------------------------------------
 
 const PATH_LENGTH = 200;
 
 /** A store whose graph has `total` nodes in chains of 200; the last chain (1 KiB messages) is the active path. */
-async function graphStore(dir: string, total: number) {
-  const path = join(dir, `graph-${total}.db`);
+async function graphStore(dir: string, total: number, pathLength = PATH_LENGTH) {
+  const path = join(dir, `graph-${total}-${pathLength}.db`);
   const conn = openNodeSqlite(path);
   const store = await Store.open(conn);
   await store.commitRuntimeState({ ...turnCommit(0, 0, 'g'), graph: { ReplaceFull: { nodes: [] } }, turn_commit: null });
   const id = () => `m${crypto.randomUUID().replaceAll('-', '')}`;
   let batch: SessionNodeRecord[] = [];
   let leaf = '';
-  const chains = total / PATH_LENGTH;
+  const chains = total / pathLength;
   for (let chain = 0; chain < chains; chain++) {
     const trunk = chain === chains - 1;
     let parent: string | null = null;
-    for (let depth = 0; depth < PATH_LENGTH; depth++) {
+    for (let depth = 0; depth < pathLength; depth++) {
       const nodeId = id();
       batch.push(
         trunk
@@ -298,58 +355,71 @@ export default async function sessionBench(ctx: BenchContext): Promise<void> {
   const dir = ctx.tempDir('session');
   const rows: Array<Record<string, string | number>> = [];
 
-  // Durable commits on node:sqlite files (synchronous=NORMAL, WAL).
-  const balanced = await committer(openNodeSqlite(join(dir, 'balanced.db')), 's');
-  const lowLatency = await committer(openNodeSqlite(join(dir, 'low-latency.db')), 's', 'LowLatency');
-  const floorBalancedConn = openNodeSqlite(join(dir, 'floor-balanced.db'));
-  const floorLowConn = openNodeSqlite(join(dir, 'floor-low.db'));
-  for (const conn of [floorBalancedConn, floorLowConn]) (await Store.open(conn)).close();
-  const floorBalanced = floorCommitter(rawNode(floorBalancedConn.raw), floorBytes(nodeCodecs, 'Balanced'));
-  const floorLow = floorCommitter(rawNode(floorLowConn.raw), floorBytes(nodeCodecs, 'LowLatency'));
-  const durable = await measureInterleaved(
-    {
-      'commit Balanced (store)': () => balanced.commit(),
-      'commit Balanced (floor)': floorBalanced,
-      'commit LowLatency (store)': () => lowLatency.commit(),
-      'commit LowLatency (floor)': floorLow,
-    },
-    { rounds, roundMs },
-  );
-  for (const [name, m] of Object.entries(durable)) rows.push(row(name, m));
+  // Commits under every profile on both drivers, each against its two floors:
+  // node:sqlite files (synchronous=NORMAL, WAL) and sql.js in memory.
+  const PROFILES: BuiltinBlobProfile[] = ['Balanced', 'LowLatency', 'Compact'];
+  const commitGroups: Record<string, Record<string, Measured>> = {};
+  const opened: Array<{ close(): void }> = [];
+  for (const driver of ['node-sqlite', 'sqljs'] as const) {
+    const ops: Record<string, () => unknown> = {};
+    for (const profile of PROFILES) {
+      const open = async (name: string) => {
+        const conn = driver === 'node-sqlite' ? openNodeSqlite(join(dir, `${name}-${profile}.db`)) : await openSqlJs();
+        opened.push(conn);
+        return conn;
+      };
+      const raw = async (name: string) => {
+        const conn = await open(name);
+        (await Store.open(conn)).close();
+        return driver === 'node-sqlite' ? rawNode((conn as ReturnType<typeof openNodeSqlite>).raw) : rawSqlJs(conn as SqlJsConnection);
+      };
+      const codecs = driver === 'node-sqlite' ? nodeCodecs : portableCodecs;
+      const store = await committer(await open('store'), 's', profile);
+      opened.push(store.store);
+      ops[`${profile} store`] = () => store.commit();
+      ops[`${profile} same-work`] = sameWorkCommitter(await raw('same-work'), codecs, profile);
+      ops[`${profile} SQL-only`] = floorCommitter(await raw('sql-only'), floorBytes(codecs, profile));
+    }
+    commitGroups[driver] = await measureInterleaved(ops, { rounds, roundMs: ctx.quick ? roundMs : 400 });
+    for (const [name, m] of Object.entries(commitGroups[driver]!)) rows.push(row(`commit ${driver} ${name}`, m));
+  }
+  const durable = commitGroups['node-sqlite']!;
 
-  // sql.js in memory (portable codecs; LowLatency by default in memory).
-  const sqljs = await committer(await openSqlJs(), 's');
-  const sqljsFloorConn = await openSqlJs();
-  (await Store.open(sqljsFloorConn)).close();
-  const sqljsFloor = floorCommitter(rawSqlJs(sqljsFloorConn), floorBytes(portableCodecs, 'LowLatency'));
-  const inMemory = await measureInterleaved(
-    { 'commit sql.js (store)': () => sqljs.commit(), 'commit sql.js (floor)': sqljsFloor },
-    { rounds, roundMs },
-  );
-  for (const [name, m] of Object.entries(inMemory)) rows.push(row(name, m));
-
-  // Where a commit's own time goes (per turn, outside SQL).
+  // Where a Balanced turn's time goes on node:sqlite: each part of the commit
+  // path timed on its own for the same turn; SQL is the SQL-only floor, and
+  // "else" what the store spends beyond the parts (its bookkeeping).
   const sample = turnCommit(7, 7, 's');
   const toolBytes = encodeMsgpack(sample.checkpoint.tool_state);
+  const pluginBytes = encodeMsgpack(sample.checkpoint.plugin_snapshot);
+  const appended = (sample.graph as { Append: { nodes: SessionNodeRecord[] } }).Append.nodes;
   const parts = await measureInterleaved(
     {
-      'msgpack tool state 8 KiB': () => encodeMsgpack(sample.checkpoint.tool_state),
-      // The library itself, as the issue asked to compare: a reused Encoder and encodeSharedRef (no copy).
-      'msgpack tool state 8 KiB (@msgpack/msgpack)': () => libraryEncoder.encodeSharedRef(sample.checkpoint.tool_state),
-      'msgpack plugin snapshot 2 KiB': () => encodeMsgpack(sample.checkpoint.plugin_snapshot),
-      'msgpack plugin snapshot 2 KiB (@msgpack/msgpack)': () => libraryEncoder.encodeSharedRef(sample.checkpoint.plugin_snapshot),
-      'sha256 8 KiB (node)': () => nodeCodecs.sha256Hex(toolBytes),
-      'sha256 8 KiB (portable)': () => portableCodecs.sha256Hex(toolBytes),
-      'deflate 8 KiB (node)': () => nodeCodecs.deflate(toolBytes),
-      'JSON rows of the turn': () => {
-        stringifyJsonRow((sample.graph as { Append: { nodes: unknown[] } }).Append.nodes[0]);
-        stringifyJsonRow((sample.graph as { Append: { nodes: unknown[] } }).Append.nodes[1]);
+      validation: () => decodeRuntimeCommit(sample),
+      encode: () => {
+        encodeMsgpack(sample.checkpoint.tool_state);
+        encodeMsgpack(sample.checkpoint.plugin_snapshot);
+        encodeMsgpack({ turn_state: sample.checkpoint.turn_state, tool_state_ref: STAMP_HASH, plugin_snapshot_ref: STAMP_HASH, plugin_snapshot_revision: 7 });
+        for (const node of appended) stringifyJsonRow(node);
+        stringifyJsonRow({ session_id: 'root', head_revision: 7, config: CONFIG, agent_frames: [FRAME], checkpoint_ref: STAMP_HASH, graph_node_count: 14 });
       },
+      hash: () => {
+        nodeCodecs.sha256Hex(toolBytes);
+        nodeCodecs.sha256Hex(pluginBytes);
+      },
+      compress: () => nodeCodecs.deflate(toolBytes),
     },
     { rounds: ctx.quick ? 2 : 5, roundMs: ctx.quick ? 40 : 150 },
   );
-  for (const [name, m] of Object.entries(parts)) rows.push(row(`  part: ${name}`, m));
-  console.log(`tool state: ${toolBytes.length} bytes msgpack; plugin snapshot: ${encodeMsgpack(sample.checkpoint.plugin_snapshot).length} bytes; node JSON ${stringifyJsonRow(NODE_A).length} bytes`);
+  const storeMicros = durable['Balanced store']!.microsPerOp;
+  const sqlMicros = durable['Balanced SQL-only']!.microsPerOp;
+  const partMicros = Object.fromEntries(Object.entries(parts).map(([name, m]) => [name, m.microsPerOp]));
+  const accounted = Object.values(partMicros).reduce((a, b) => a + b, 0) + sqlMicros;
+  const breakdown = { ...partMicros, SQL: sqlMicros, else: Math.max(0, storeMicros - accounted) };
+  printTable(
+    `where a Balanced turn commit goes (node:sqlite, ${storeMicros.toFixed(0)} µs; parts timed alone)`,
+    Object.entries(breakdown).map(([part, micros]) => ({ part, 'µs': micros, '% of turn': (100 * micros) / storeMicros })),
+  );
+  console.log(`tool state: ${toolBytes.length} bytes msgpack; plugin snapshot: ${pluginBytes.length} bytes; node JSON ${stringifyJsonRow(NODE_A).length} bytes`);
 
   // Scale: the same 200-node path on 1,000 and 100,000 nodes.
   const small = await graphStore(dir, 1_000);
@@ -361,20 +431,21 @@ export default async function sessionBench(ctx: BenchContext): Promise<void> {
     },
     { rounds, roundMs: ctx.quick ? 100 : 300 },
   );
-  const floorDb = new DatabaseSync(large.path, { readOnly: true });
-  // The floor runs the store's own CTE text on a raw DatabaseSync statement.
-  const cte = floorDb.prepare(SELECT_ACTIVE_PATH);
+  // Active-path load at 200 and 2,000 messages against the independent read floor.
+  const long = await graphStore(dir, 2_000, 2_000);
+  const floor200 = independentReadFloor(large.path, large.leaf);
+  const floor2000 = independentReadFloor(long.path, long.leaf);
   const loadFloor = await measureInterleaved(
     {
-      'active path 200 of 100k (store) ': () => large.store.loadSession({ kind: 'ActivePath', leaf_node_id: large.leaf }),
-      'active path 200 of 100k (floor)': () => {
-        const rows = cte.all(large.leaf, MAX_ACTIVE_PATH_LENGTH) as Array<{ node_json: string }>;
-        return rows.map((r) => JSON.parse(r.node_json));
-      },
+      'active path 200 (store)': () => large.store.loadSession({ kind: 'ActivePath', leaf_node_id: large.leaf }),
+      'active path 200 (independent floor)': floor200.load,
+      'active path 2,000 (store)': () => long.store.loadSession({ kind: 'ActivePath', leaf_node_id: long.leaf }),
+      'active path 2,000 (independent floor)': floor2000.load,
     },
     { rounds, roundMs: ctx.quick ? 100 : 300 },
   );
-  floorDb.close();
+  floor200.db.close();
+  floor2000.db.close();
   const smallCommitter = await continueCommits(small.store, small.leaf);
   const largeCommitter = await continueCommits(large.store, large.leaf);
   const scaleCommits = await measureInterleaved(
@@ -385,15 +456,25 @@ export default async function sessionBench(ctx: BenchContext): Promise<void> {
   printTable('session store (median of interleaved rounds)', rows);
 
   const ratio = (a: Measured, b: Measured) => a.opsPerSecond / b.opsPerSecond;
-  printRatio('commit_balanced_vs_floor', ratio(durable['commit Balanced (store)']!, durable['commit Balanced (floor)']!), '>=', 0.6);
-  printRatio('commit_lowlatency_vs_floor', ratio(durable['commit LowLatency (store)']!, durable['commit LowLatency (floor)']!), '>=', 0.8);
-  printRatio('commit_sqljs_vs_floor', ratio(inMemory['commit sql.js (store)']!, inMemory['commit sql.js (floor)']!), '>=', 0.5);
+  for (const [driver, group] of Object.entries(commitGroups)) {
+    for (const profile of PROFILES) {
+      const store = group[`${profile} store`]!;
+      const sameWork = group[`${profile} same-work`]!;
+      const sqlOnly = group[`${profile} SQL-only`]!;
+      printRatio(`commit_store_vs_same_work[${driver},${profile}]`, ratio(store, sameWork), '>=', 0.85);
+      console.log(`codec cost [${driver},${profile}]: same-work / SQL-only = ${ratio(sameWork, sqlOnly).toFixed(3)}`);
+    }
+  }
+  printRatio('commit_balanced_vs_floor', ratio(durable['Balanced store']!, durable['Balanced SQL-only']!), '>=', 0.6);
+  printRatio('commit_lowlatency_vs_floor', ratio(durable['LowLatency store']!, durable['LowLatency SQL-only']!), '>=', 0.8);
+  const inMemory = commitGroups.sqljs!;
+  printRatio('commit_sqljs_vs_floor', ratio(inMemory['LowLatency store']!, inMemory['LowLatency SQL-only']!), '>=', 0.5);
   printRatio('commit_scale_100k_vs_1k', scaleCommits['commit on 100k graph']!.microsPerOp / scaleCommits['commit on 1k graph']!.microsPerOp, '<=', 1.3);
   printRatio('active_path_scale_100k_vs_1k', pathOps['active path 200 of 100k (store)']!.microsPerOp / pathOps['active path 200 of 1k (store)']!.microsPerOp, '<=', 1.3);
-  printRatio('active_path_load_vs_floor', ratio(loadFloor['active path 200 of 100k (store) ']!, loadFloor['active path 200 of 100k (floor)']!), '>=', 0.7);
+  printRatio('active_path_load_vs_floor[200]', ratio(loadFloor['active path 200 (store)']!, loadFloor['active path 200 (independent floor)']!), '>=', 0.8);
+  printRatio('active_path_load_vs_floor[2000]', ratio(loadFloor['active path 2,000 (store)']!, loadFloor['active path 2,000 (independent floor)']!), '>=', 0.8);
 
-  for (const conn of [balanced.store, lowLatency.store, sqljs.store]) conn.close();
-  for (const conn of [floorBalancedConn, floorLowConn, sqljsFloorConn, small.conn, large.conn]) conn.close();
+  for (const conn of [...opened, small.conn, large.conn, long.conn]) conn.close();
 }
 
 /** Typical turn commits appended to the active path of a graph store. */

@@ -22,6 +22,7 @@ import { QUEUED_WORK_CLAIM_TTL_MS, claimCompletion } from '../core/contract/queu
 import { SessionGraph } from '../core/contract/session-graph.ts';
 import { newQueuedWorkDraft, textTurnInput, turnInputPayload, withSourceKey } from '../core/queue/drafts.ts';
 import { applyCommitResult, completingQueueClaims, graphDelta, persistedStateWithGraphCommit, runtimeSessionStateFromRead, turnCommitStamp, withTurnCommit } from '../core/session/turn-commit.ts';
+import { snapshotHashToken } from '../core/session/snapshot-digest.ts';
 import { mergeTokenLedger } from '../core/session/usage-table.ts';
 import {
   SessionConflictError,
@@ -168,7 +169,7 @@ export interface SessionBinding {
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
-const HASH_VERSION = 'lash-session-api/turn/1';
+const HASH_VERSION = 'lash-session-api/turn/2';
 
 /**
  * One session, by id: commit turns (one compare-and-swap commit each), read history, branch, checkpoint, usage and queued work. Made by `sessions.session(id)`; a stale handle gets a `SessionConflictError`, never overwrites.
@@ -357,14 +358,16 @@ export class Session implements AsyncDisposable {
     if (completions.length > 0) commit = completingQueueClaims(commit, completions);
     // The stamp's hash covers what the caller gave for this turn, not the state it lands on,
     // so a retry after a reload (another base revision) is still recognised as the same turn.
-    const hash = stableJsonSha256Hex(this.#binding.codecs, {
+    const codecs = this.#binding.codecs;
+    const hash = stableJsonSha256Hex(codecs, {
       v: HASH_VERSION,
       entries: payloads,
       usage: usageDeltas,
-      tool_state: turn.toolState ?? null,
-      plugin_snapshot: turn.pluginSnapshot ?? null,
+      // Snapshots by their content refs, computed once and reused as the blob keys by the commit below.
+      tool_state: snapshotToken(codecs, turn.toolState, 'turn.toolState'),
+      plugin_snapshot: snapshotToken(codecs, turn.pluginSnapshot, 'turn.pluginSnapshot'),
       plugin_snapshot_revision: turn.pluginSnapshotRevision ?? null,
-      execution_state: turn.executionState ?? null,
+      execution_state: snapshotToken(codecs, turn.executionState, 'turn.executionState'),
       completes: completions.map((completion) => completion.claim_id),
       from: fromNodeId,
     });
@@ -640,6 +643,15 @@ function checkTurn(turn: Turn, turnId: string): void {
   for (const key of ['toolState', 'pluginSnapshot'] as const) {
     const value = turn[key];
     if (value !== undefined && (typeof value !== 'object' || value === null)) throw new InvalidInputError(`turn.${key}: expected an object`);
+  }
+}
+
+/** A snapshot's hash token; a value that cannot be encoded is bad input (the store's checks say more). */
+function snapshotToken(codecs: Codecs, value: object | undefined, path: string): string | null {
+  try {
+    return snapshotHashToken(codecs, value);
+  } catch (error) {
+    throw new InvalidInputError(`${path}: ${messageOf(error)}`, { cause: error });
   }
 }
 

@@ -17,7 +17,7 @@ import type { ProcessEvent } from '../core/contract/process.ts';
 import type { SessionRelation } from '../core/contract/session-model.ts';
 import type { PersistedSessionRead, SessionMeta } from '../core/contract/session-records.ts';
 import type { SqliteConnection } from '../core/driver/types.ts';
-import type { StoreOptions } from '../core/session/options.ts';
+import type { StoreGcPolicy, StoreOptions } from '../core/session/options.ts';
 import { portableCodecs } from '../core/codec/codecs.ts';
 import { graphDelta, newRuntimeSessionState, persistedStateWithGraphCommit } from '../core/session/turn-commit.ts';
 import { SqliteHostEventStore } from '../core/stores/host-event-store.ts';
@@ -32,6 +32,11 @@ import { Wakeup } from './wait.ts';
 
 /** Options of `Sessions.open` (and the openers): the store options plus the session API's own. */
 export interface SessionsOptions extends StoreOptions {
+  /**
+   * Default here (not on a bare `Store`): `{ autoRunEveryCommits: 100 }`, a
+   * GC of unreachable blobs after every 100th commit; `{ autoRunEveryCommits: null }` opts out.
+   */
+  gcPolicy?: StoreGcPolicy;
   /** The working directory recorded in new sessions' metadata. Default `null`. */
   cwd?: string | null;
   /** How the database is named in messages. Default: the connection's file or sql.js name. */
@@ -481,8 +486,19 @@ class PerSessionDatabases implements Databases {
 
 // ---- helpers ------------------------------------------------------------------------
 
+/**
+ * The default retention of the session API: a GC after every this many
+ * commits of a store, so superseded checkpoint snapshots do not pile up
+ * (each turn's tool state is a new blob). It collects only what no root
+ * reaches — the head's checkpoint, the agent frames' execution states,
+ * artifacts, blobs pinned by a put — and never a graph node. Opt out with
+ * `gcPolicy: { autoRunEveryCommits: null }`.
+ */
+export const DEFAULT_SESSION_GC_EVERY_COMMITS = 100;
+
 async function openStore(conn: SqliteConnection, options: SessionsOptions, location: string, sessionId?: string): Promise<Store> {
   const { cwd: _cwd, location: _location, onClose: _onClose, ...storeOptions } = options;
+  storeOptions.gcPolicy ??= { autoRunEveryCommits: DEFAULT_SESSION_GC_EVERY_COMMITS };
   try {
     return await Store.open(conn, storeOptions);
   } catch (error) {

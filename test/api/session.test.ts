@@ -235,6 +235,20 @@ describeEachDriver('session API: commitTurn', (driver) => {
     assert.match(checkpoint.ref, /^[0-9a-f]{64}$/);
   });
 
+  it('stores a tool state changed in place between turns as it is at each commit', async (t) => {
+    const { sessions } = await openOn(driver, t);
+    const chat = await sessions.session('chat', { config: CONFIG });
+    const toolState = { generation: 1, tools: { search: { manifest: { name: 'search' } } } as Record<string, { manifest: { name: string } }> };
+    await chat.commitTurn(exchange('a', 'b', { toolState }));
+    const first = (await chat.checkpoint())!;
+    toolState.generation = 2;
+    toolState.tools.read = { manifest: { name: 'read' } };
+    await chat.commitTurn(exchange('c', 'd', { toolState }));
+    const second = (await chat.checkpoint())!;
+    assert.deepEqual(second.toolState, toolState);
+    assert.notEqual(second.ref, first.ref);
+  });
+
   it('refuses a malformed turn with InvalidInputError naming the field, and writes nothing', async (t) => {
     const { sessions } = await openOn(driver, t);
     const chat = await sessions.session('chat');

@@ -20,6 +20,7 @@ import {
   withTurnCommit,
   type RuntimeCommit,
 } from '../../src/index.ts';
+import { mergeTokenLedger } from '../../src/core/session/usage-table.ts';
 import { ManualClock } from '../support/clock.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import {
@@ -226,6 +227,8 @@ describeEachDriver('commitRuntimeState', (driver) => {
     const { store } = await openFresh(driver, t);
     await store.commitRuntimeState(
       persistedStateCommit(defaultState('root'), [
+        // An empty entry does not make its key first-seen.
+        usage('turn', 'b', 0, 0, 0, 0),
         usage('turn', 'a', 1, 2, 0, 0),
         usage('compaction', 'a', 0, 0, 0, 0),
         usage('cache', 'a', 0, 0, 9, 0),
@@ -235,7 +238,8 @@ describeEachDriver('commitRuntimeState', (driver) => {
     await store.commitRuntimeState(persistedStateCommit(defaultState('root', { head_revision: 1 }), [usage('turn', 'a', 10, 20, 3, 4)]));
     const read = (await store.loadSession({ kind: 'FullGraph' }))!;
     assert.deepEqual(read.token_ledger, [usage('turn', 'a', 11, 22, 3, 4), usage('cache', 'a', 0, 0, 9, 0), usage('turn', 'b', 5, 0, 0, 0)]);
-    assert.equal((await store.loadUsageDeltas()).length, 5);
+    assert.equal((await store.loadUsageDeltas()).length, 6);
+    assert.deepEqual(read.token_ledger, mergeTokenLedger(await store.loadUsageDeltas()), 'the SQL merge is the JS one');
   });
 
   it('re-hydrates snapshots for commits that carry refs only, with equal checkpoint refs for equal content', async (t) => {

@@ -21,6 +21,19 @@ describe('SessionGraph', () => {
       'left-leaf',
     );
 
+  it('keeps its id index and active path right across appends after a read (a repeated id points at its last copy)', () => {
+    const graph = branchy();
+    assert.equal(graph.nodeIndex('left-leaf'), 2, 'index built');
+    assert.deepEqual(ids(graph.activePathNodes()), ['root-node', 'left-node', 'left-leaf']);
+    graph.extendActivePath([sampleNode('next', 'left-leaf')]);
+    assert.equal(graph.findNode('next')?.parent_node_id, 'left-leaf');
+    assert.deepEqual(ids(graph.activePathNodes()), ['root-node', 'left-node', 'left-leaf', 'next']);
+    graph.pushNodeRecord({ ...sampleNode('left-node', 'right-leaf') });
+    assert.equal(graph.nodeIndex('left-node'), 5);
+    assert.equal(graph.findNode('left-node')?.parent_node_id, 'right-leaf');
+    assert.deepEqual(ids(graph.activePathNodes()), ['root-node', 'right-leaf', 'left-node', 'left-leaf', 'next']);
+  });
+
   it('walks the active path from the leaf to the root and reports membership', () => {
     const graph = branchy();
     assert.deepEqual(ids(graph.activePathNodes()), ['root-node', 'left-node', 'left-leaf']);

@@ -63,6 +63,26 @@ describe('turnCommitHash', () => {
     assert.equal(turnCommitHash({ ...commit, checkpoint: checkpoint as never }), turnCommitHash(commit));
   });
 
+  it('hashes snapshots by their content: equal content, equal hash; any change, another hash', () => {
+    const withTools = (tools: Record<string, unknown>) =>
+      persistedStateCommit(defaultState('root', { tool_state_snapshot: { generation: 1, tools } as never, session_graph: graphOf([messageNode('m1', 'User', 'hi')], 'm1') }));
+    const h = turnCommitHash(withTools({ a: { manifest: { name: 'a', x: 1 } } }));
+    assert.equal(turnCommitHash(withTools({ a: { manifest: { x: 1, name: 'a' } } })), h, 'key order does not count');
+    assert.notEqual(turnCommitHash(withTools({ a: { manifest: { name: 'a', x: 2 } } })), h);
+    // Keys the scrub drops from records (`timestamp`, `id`) still count inside a snapshot: it is opaque content.
+    assert.notEqual(turnCommitHash(withTools({ a: { manifest: { name: 'a', x: 1, timestamp: 't' } } })), h);
+    assert.notEqual(turnCommitHash(base()), h);
+  });
+
+  it('sees a snapshot changed in place once the run that stamped it is over', async () => {
+    const tools: Record<string, unknown> = { a: { manifest: { name: 'a' } } };
+    const commit = persistedStateCommit(defaultState('root', { tool_state_snapshot: { generation: 1, tools } as never }));
+    const before = turnCommitHash(commit);
+    await Promise.resolve();
+    tools.a = { manifest: { name: 'changed' } };
+    assert.notEqual(turnCommitHash(commit), before);
+  });
+
   it('throws a typed error for a commit it cannot serialise', () => {
     assert.throws(() => turnCommitHash({ ...base(), session_id: 7 as never }), StoreError);
   });

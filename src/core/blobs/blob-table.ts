@@ -16,7 +16,7 @@ import type { SqliteConnection } from '../driver/types.ts';
 import type { Logger } from '../logger.ts';
 import type { BlobArtifactDescriptor } from './descriptor.ts';
 import { encodeEnvelope, envelopeContent, parseEnvelope } from './envelope.ts';
-import type { BuiltinBlobProfile } from './profile.ts';
+import { compressionFor, type BuiltinBlobProfile } from './profile.ts';
 
 /** Lowercase hex SHA-256 of a blob's logical content. */
 export type BlobRef = string;
@@ -43,13 +43,29 @@ const SELECT_BLOB =
   'SELECT content, EXISTS (SELECT 1 FROM blob_chunks WHERE hash = ?) AS chunked FROM blobs WHERE hash = ?';
 const INSERT_CHUNK = 'INSERT INTO blob_chunks (hash, seq, content) VALUES (?, ?, ?)';
 const SELECT_CHUNKS = 'SELECT content FROM blob_chunks WHERE hash = ? ORDER BY seq';
-const DELETE_CHUNKS = 'DELETE FROM blob_chunks WHERE hash = ?';
-const DELETE_BLOB = 'DELETE FROM blobs WHERE hash = ?';
 
 /** Deletes a blob and its chunks (inside the caller's write transaction); returns 1 when the blob existed. */
 export function deleteBlob(conn: SqliteConnection, ref: BlobRef): number {
-  conn.run(DELETE_CHUNKS, [ref]);
-  return conn.run(DELETE_BLOB, [ref]).changes;
+  return deleteBlobs(conn, [ref]);
+}
+
+/** Refs deleted per statement: under every engine's bound-parameter limit (a Durable Object allows 100). */
+const DELETE_BATCH = 64;
+
+/**
+ * Deletes blobs and their chunks (inside the caller's write transaction), two
+ * statements per {@link DELETE_BATCH} refs rather than two per blob; returns
+ * how many blobs existed.
+ */
+export function deleteBlobs(conn: SqliteConnection, refs: readonly BlobRef[]): number {
+  let deleted = 0;
+  for (let at = 0; at < refs.length; at += DELETE_BATCH) {
+    const batch = refs.slice(at, at + DELETE_BATCH);
+    const list = batch.map(() => '?').join(', ');
+    conn.run(`DELETE FROM blob_chunks WHERE hash IN (${list})`, batch);
+    deleted += conn.run(`DELETE FROM blobs WHERE hash IN (${list})`, batch).changes;
+  }
+  return deleted;
 }
 
 /** Stores bytes as they are, without an envelope. */
@@ -116,6 +132,25 @@ function storedBytes(conn: SqliteConnection, ref: BlobRef, row: { content: unkno
 }
 
 const SELECT_EXISTS = 'SELECT 1 AS present FROM blobs WHERE hash = ?';
+const UPDATE_CONTENT = 'UPDATE blobs SET content = ? WHERE hash = ?';
+
+/**
+ * Rewrites a stored-uncompressed envelope compressed, when `profile` would
+ * have compressed it (inside the caller's write transaction); returns whether
+ * it did. The ref is unchanged — it hashes the logical content — so readers
+ * see the same blob. Chunked rows, raw blobs and content that does not match
+ * its ref are left as they are.
+ */
+export function compressStoredBlob(io: BlobIo, profile: BuiltinBlobProfile, ref: BlobRef): boolean {
+  const row = io.conn.get<{ content: unknown; chunked: unknown }>(SELECT_BLOB, [ref]);
+  if (row === undefined || row.chunked === 1 || !(row.content instanceof Uint8Array)) return false;
+  const envelope = parseEnvelope(row.content);
+  if (envelope === null || envelope.compression !== 'None') return false;
+  const { descriptor, content } = envelope;
+  if (compressionFor(profile, descriptor, content.length) !== 'Zlib' || io.codecs.sha256Hex(content) !== ref) return false;
+  io.conn.run(UPDATE_CONTENT, [encodeEnvelope(io.codecs, profile, descriptor, content), ref]);
+  return true;
+}
 
 /**
  * Reads and verifies a blob. An envelope yields its (inflated) content; other

@@ -86,14 +86,22 @@ export class SessionGraph {
 
   /** Appends a node (the leaf does not move). */
   pushNodeRecord(node: SessionNodeRecord): void {
-    this.#nodes.push(node);
-    this.#invalidate(true);
+    this.extendNodeRecords([node]);
   }
 
-  /** Appends nodes without moving the leaf. */
+  /**
+   * Appends nodes without moving the leaf. A built id index is extended in
+   * place (an append only adds ids, and a repeated id now points at its last
+   * occurrence, as a rebuild would), so a session that appends every turn
+   * never rebuilds it over its whole history.
+   */
   extendNodeRecords(nodes: Iterable<SessionNodeRecord>): void {
-    for (const node of nodes) this.#nodes.push(node);
-    this.#invalidate(true);
+    const byId = this.#index?.byId;
+    for (const node of nodes) {
+      byId?.set(node.node_id, this.#nodes.length);
+      this.#nodes.push(node);
+    }
+    this.#invalidate(false);
   }
 
   /** Appends nodes and moves the leaf to the last of them. */

@@ -15,6 +15,7 @@ import type { StoreContext } from './context.ts';
 import { decodePluginSnapshot, decodeSessionCheckpoint, decodeToolState, encodeSessionCheckpoint } from './codecs.ts';
 import type { HydratedSessionCheckpoint, SessionCheckpoint, StoredSessionCheckpoint } from '../contract/session-records.ts';
 import { expectBytes, messageOf } from '../shape.ts';
+import { snapshotDigest } from './snapshot-digest.ts';
 
 const TOOL_STATE = BlobDescriptors.toolStateSnapshot();
 const PLUGIN_SNAPSHOT = BlobDescriptors.pluginSessionSnapshot();
@@ -46,24 +47,28 @@ export function prepareCheckpoint(
   checkpoint: HydratedSessionCheckpoint,
 ): PreparedCheckpoint {
   const blobs: PreparedBlob[] = [];
-  const typed = (descriptor: BlobArtifactDescriptor, value: unknown): BlobRef => {
-    // The transient encoding is hashed and copied into the envelope at once.
-    const content = encodeMsgpackTransient(value);
-    const ref = codecs.sha256Hex(content);
+  const add = (descriptor: BlobArtifactDescriptor, content: Uint8Array, ref: BlobRef): BlobRef => {
     blobs.push({ ref, envelope: encodeEnvelope(codecs, profile, descriptor, content) });
     return ref;
   };
-  const toolRef = checkpoint.tool_state !== null ? typed(TOOL_STATE, checkpoint.tool_state) : checkpoint.tool_state_ref;
+  // A snapshot's digest is usually known already: the turn stamp computed it in this run.
+  const snapshot = (descriptor: BlobArtifactDescriptor, value: object): BlobRef => {
+    const { content, ref } = snapshotDigest(codecs, value);
+    return add(descriptor, content, ref);
+  };
+  const toolRef = checkpoint.tool_state !== null ? snapshot(TOOL_STATE, checkpoint.tool_state) : checkpoint.tool_state_ref;
   const pluginRef =
-    checkpoint.plugin_snapshot !== null ? typed(PLUGIN_SNAPSHOT, checkpoint.plugin_snapshot) : checkpoint.plugin_snapshot_ref;
+    checkpoint.plugin_snapshot !== null ? snapshot(PLUGIN_SNAPSHOT, checkpoint.plugin_snapshot) : checkpoint.plugin_snapshot_ref;
   const executionRef =
-    checkpoint.execution_state !== null ? typed(EXECUTION_STATE, checkpoint.execution_state) : checkpoint.execution_state_ref;
+    checkpoint.execution_state !== null ? snapshot(EXECUTION_STATE, checkpoint.execution_state) : checkpoint.execution_state_ref;
   const manifest: SessionCheckpoint = { turn_state: checkpoint.turn_state };
   if (toolRef !== null) manifest.tool_state_ref = toolRef;
   if (pluginRef !== null) manifest.plugin_snapshot_ref = pluginRef;
   if (checkpoint.plugin_snapshot_revision !== null) manifest.plugin_snapshot_revision = checkpoint.plugin_snapshot_revision;
   if (executionRef !== null) manifest.execution_state_ref = executionRef;
-  const checkpointRef = typed(MANIFEST, encodeSessionCheckpoint(manifest));
+  // The transient encoding is hashed and copied into the envelope at once.
+  const manifestContent = encodeMsgpackTransient(encodeSessionCheckpoint(manifest));
+  const checkpointRef = add(MANIFEST, manifestContent, codecs.sha256Hex(manifestContent));
   return { checkpoint_ref: checkpointRef, manifest, blobs };
 }
 

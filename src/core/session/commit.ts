@@ -34,7 +34,7 @@ export interface PreparedRuntimeCommit {
 export function prepareRuntimeCommit(ctx: StoreContext, commit: RuntimeCommit): PreparedRuntimeCommit {
   const { graph } = commit;
   const nodes = 'Append' in graph ? graph.Append.nodes : 'ReplaceFull' in graph ? graph.ReplaceFull.nodes : [];
-  return { commit, checkpoint: prepareCheckpoint(ctx.codecs, ctx.profile, commit.checkpoint), rows: nodeRows(nodes) };
+  return { commit, checkpoint: prepareCheckpoint(ctx.codecs, ctx.commitProfile, commit.checkpoint), rows: nodeRows(nodes) };
 }
 
 /** Runs a prepared commit inside the caller's write transaction. */

@@ -6,6 +6,7 @@
  * connection and one set of options without reaching into each other.
  */
 import type { BlobEngineContext } from '../blobs/blob-engine.ts';
+import type { BuiltinBlobProfile } from '../blobs/profile.ts';
 
 /**
  * The blob engine's context is the store's: connection, codecs, logger,
@@ -13,4 +14,13 @@ import type { BlobEngineContext } from '../blobs/blob-engine.ts';
  * blob profile, and the operations every method runs through (closed check,
  * input check, lock-wait retry, durability, `StoreError`).
  */
-export type StoreContext = BlobEngineContext;
+export interface StoreContext extends BlobEngineContext {
+  /**
+   * The profile a commit writes its checkpoint's blobs with. It is `profile`,
+   * except under auto-GC with a compressing profile: commits then write
+   * `LowLatency` (no zlib on the commit path) and each GC compresses, as
+   * `profile` says, the blobs it keeps (`gc.ts`) — most snapshots are
+   * superseded and collected before compressing them would have paid.
+   */
+  readonly commitProfile: BuiltinBlobProfile;
+}

@@ -16,7 +16,7 @@
  * rows), every batch recomputes the live set under its own lock and deletes
  * only what is still unreachable and unpinned.
  */
-import { deleteBlob, type BlobRef } from '../blobs/blob-table.ts';
+import { compressStoredBlob, deleteBlobs, type BlobRef } from '../blobs/blob-table.ts';
 import { dropExpiredPins, livePins } from '../blobs/pins.ts';
 import { artifactRootRefs } from '../artifacts/lashlang.ts';
 import { StoreError } from '../contract/errors.ts';
@@ -65,13 +65,10 @@ export async function collectGarbage(ctx: StoreContext, graceMs: number): Promis
       // Under this batch's lock: what a commit made since the mark reach is kept.
       const { retained } = liveSet(ctx);
       const pinned = livePins(conn, now, graceMs);
-      let n = 0;
-      for (const hash of batch) {
-        if (!retained.has(hash) && !pinned.has(hash)) n += deleteBlob(conn, hash);
-      }
-      return n;
+      return deleteBlobs(conn, batch.filter((hash) => !retained.has(hash) && !pinned.has(hash)));
     });
   }
+  if (ctx.commitProfile !== ctx.profile) await compressRetained(ctx, marked.live.retained);
   return {
     root_count: marked.live.rootCount,
     retained_blob_count: marked.live.retained.size,
@@ -108,6 +105,19 @@ export class AutoGc {
       this.#ctx.logger.warn('auto-GC after a commit failed; the commit stands', { reason: messageOf(error) });
     }
   }
+}
+
+/**
+ * The second half of deferred compression (`StoreContext.commitProfile`):
+ * commits wrote their snapshots uncompressed, and the ones this GC kept are
+ * compressed now, as the store's profile says. Blobs already compressed, or
+ * too small for the profile, are left alone, so a pass over an unchanged
+ * head writes nothing.
+ */
+async function compressRetained(ctx: StoreContext, retained: ReadonlySet<BlobRef>): Promise<void> {
+  await ctx.ops.write(() => {
+    for (const ref of retained) compressStoredBlob(ctx, ctx.profile, ref);
+  });
 }
 
 function liveSet(ctx: StoreContext): LiveSet {

@@ -16,7 +16,7 @@ import { readHeadMeta, updateHeadNodeCount, writeHeadMeta } from './head-table.t
 import { readSessionMeta } from './meta-table.ts';
 import type { SessionNodeRecord, TokenLedgerEntry } from '../contract/session-model.ts';
 import type { SessionHead, SessionHeadMeta, SessionPickerInfo } from '../contract/session-records.ts';
-import { insertUsageDeltas, loadUsageDeltas, mergeTokenLedger } from './usage-table.ts';
+import { insertUsageDeltas, loadTokenLedger, loadUsageDeltas } from './usage-table.ts';
 
 /** A head and every blob it reaches, read from one store to be written into another. */
 export interface HeadCopy {
@@ -161,7 +161,7 @@ export class SessionHostApi {
       config: meta.config,
     };
     if (meta.checkpoint_ref !== undefined) head.checkpoint_ref = meta.checkpoint_ref;
-    const ledger = mergeTokenLedger(loadUsageDeltas(conn));
+    const ledger = loadTokenLedger(conn);
     if (ledger.length > 0) head.token_ledger = ledger;
     return head;
   }

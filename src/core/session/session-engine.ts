@@ -27,7 +27,7 @@ import type {
   VacuumReport,
 } from '../contract/session-records.ts';
 import { rememberCommittedGraph } from './turn-commit.ts';
-import { loadUsageDeltas, mergeTokenLedger } from './usage-table.ts';
+import { loadTokenLedger } from './usage-table.ts';
 import type { BlobRef } from '../blobs/blob-table.ts';
 import { pinBlob } from '../blobs/pins.ts';
 import { readEpochMs } from '../validation.ts';
@@ -69,7 +69,7 @@ export class SessionEngine {
         graph,
         checkpoint_ref: checkpointRef,
         checkpoint: checkpointRef === null ? null : hydrateCheckpoint(this.#ctx, checkpointRef),
-        token_ledger: mergeTokenLedger(loadUsageDeltas(conn)),
+        token_ledger: loadTokenLedger(conn),
       };
     });
   }

@@ -48,6 +48,7 @@ import type {
   RuntimeTurnCommitStamp,
 } from '../contract/session-records.ts';
 import { messageOf } from '../shape.ts';
+import { snapshotHashToken } from './snapshot-digest.ts';
 
 /**
  * The slice of the runtime's session state a commit is built from. Hosts
@@ -188,11 +189,29 @@ export function withCommittedAttachments(commit: RuntimeCommit, attachmentIds: I
  * revision, the stamp itself, node ids, message ids and timestamps: canonical
  * JSON (sorted keys) of the scrubbed commit, SHA-256, lowercase hex. It is
  * stable across restarts, so a retry after a crash reproduces it.
+ *
+ * The checkpoint's snapshot values (tool state, plugin snapshot, execution
+ * state) enter it by their content refs — the SHA-256 of the msgpack blob the
+ * commit stores — rather than as canonical JSON of their whole content: the
+ * refs are computed once and reused as the blob keys (`snapshot-digest.ts`),
+ * so an 8 KiB tool state is serialised once per turn, not three times. The
+ * hash is still a deterministic function of the commit's content (equal
+ * snapshots, equal refs); it differs from the reference's (docs/deviations.md).
  */
 export function turnCommitHash(commit: RuntimeCommit, codecs: Codecs = portableCodecs): string {
   try {
     const normalized = decodeRuntimeCommit({ ...commit, expected_head_revision: null, turn_commit: null });
-    return stableJsonSha256Hex(codecs, scrub(normalized));
+    const checkpoint = normalized.checkpoint;
+    const hashed = {
+      ...normalized,
+      checkpoint: {
+        ...checkpoint,
+        tool_state: snapshotHashToken(codecs, checkpoint.tool_state),
+        plugin_snapshot: snapshotHashToken(codecs, checkpoint.plugin_snapshot),
+        execution_state: snapshotHashToken(codecs, checkpoint.execution_state),
+      },
+    };
+    return stableJsonSha256Hex(codecs, scrub(hashed));
   } catch (error) {
     throw StoreError.invalidInput(`failed to serialize runtime turn commit: ${messageOf(error)}`, undefined, error);
   }

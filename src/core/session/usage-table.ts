@@ -34,7 +34,11 @@ export function insertUsageDeltas(conn: SqliteConnection, entries: readonly Toke
 
 /** Every row in insertion order, unmerged. */
 export function loadUsageDeltas(conn: SqliteConnection): TokenLedgerEntry[] {
-  return conn.all<UsageRow>(SELECT_USAGE).map((row) => ({
+  return conn.all<UsageRow>(SELECT_USAGE).map(entryOf);
+}
+
+function entryOf(row: UsageRow): TokenLedgerEntry {
+  return {
     source: row.source,
     model: row.model,
     usage: {
@@ -43,7 +47,25 @@ export function loadUsageDeltas(conn: SqliteConnection): TokenLedgerEntry[] {
       cached_input_tokens: row.cached_input_tokens,
       reasoning_tokens: row.reasoning_tokens,
     },
-  }));
+  };
+}
+
+// The merge below, done by SQLite: rows that count nothing are left out, the
+// rest summed per `(source, model)` in the order each pair first appeared.
+const SELECT_LEDGER = `
+SELECT source, model, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
+       SUM(cached_input_tokens) AS cached_input_tokens, SUM(reasoning_tokens) AS reasoning_tokens
+  FROM usage_deltas
+ WHERE input_tokens + output_tokens + reasoning_tokens <> 0 OR cached_input_tokens <> 0
+ GROUP BY source, model
+ ORDER BY MIN(seq)`;
+
+/**
+ * The merged ledger ({@link mergeTokenLedger} of every row), aggregated in
+ * SQL: a session load reads one row per `(source, model)`, not one per turn.
+ */
+export function loadTokenLedger(conn: SqliteConnection): TokenLedgerEntry[] {
+  return conn.all<UsageRow>(SELECT_LEDGER).map(entryOf);
 }
 
 /**

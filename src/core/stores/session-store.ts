@@ -108,7 +108,8 @@ export class Store implements RuntimePersistence, AttachmentManifest, LashlangAr
       logger: resolved.logger,
       clock: resolved.clock,
       profile: resolved.blobProfile,
-    };
+      commitProfile: deferredCompression(resolved.autoGcEvery) ? 'LowLatency' : resolved.blobProfile,
+    } as const;
     return new Store(ctx, resolved.autoGcEvery, resolved.blobGraceMs);
   }
 
@@ -356,4 +357,9 @@ export class Store implements RuntimePersistence, AttachmentManifest, LashlangAr
   listPendingQueuedWork(...args: Args<Queue, 'listPendingQueuedWork'>): Returns<Queue, 'listPendingQueuedWork'> {
     return this.#queue.listPendingQueuedWork(...args);
   }
+}
+
+/** Compression moves from the commit to the GC pass when auto-GC runs (`StoreContext.commitProfile`). */
+function deferredCompression(autoGcEvery: number | null): boolean {
+  return autoGcEvery !== null && autoGcEvery > 0;
 }
