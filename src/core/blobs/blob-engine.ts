@@ -16,12 +16,19 @@ import { decodeDescriptor, type BlobArtifactDescriptor } from './descriptor.ts';
 import { pinBlob } from './pins.ts';
 import type { BuiltinBlobProfile } from './profile.ts';
 
+/** What the blob engine works with (the session store's context extends it). */
 export interface BlobEngineContext {
+  /** The connection every blob read and write runs on. */
   readonly conn: SqliteConnection;
+  /** SHA-256 and zlib (the node driver's fast ones, or the portable ones). */
   readonly codecs: Codecs;
+  /** Where corrupt blobs and other recoverable problems are reported. */
   readonly logger: Logger;
+  /** The store's clock (pins are stamped with it, read inside the write transaction). */
   readonly clock: Clock;
+  /** The blob profile: which blobs are compressed, and how. */
   readonly profile: BuiltinBlobProfile;
+  /** The operations every method runs through (closed and input checks, lock-wait retry, durability). */
   readonly ops: ComponentOperations;
 }
 
