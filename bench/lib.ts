@@ -141,6 +141,26 @@ export function meetsTarget(result: RatioResult, tolerance = 1): boolean {
 }
 
 /**
+ * Targets not met yet on a quiet run (issues 16 and 17; figures in
+ * `docs/performance.md`). `--check` cannot hold these at their target without
+ * failing every run, and must not pretend they are met: it holds each at its
+ * guard instead — the level measured on a quiet machine, so a regression still
+ * fails — and the summary marks the ratio `open`. A ratio leaves this list the
+ * day it meets its target.
+ */
+export const OPEN_TARGETS: Readonly<Record<string, { readonly guard: number }>> = {
+  // filled from the quiet run below
+};
+
+/** What `--check` holds a ratio to: its target, or its guard while the target is open. */
+export function passesCheck(result: RatioResult, tolerance = 1): boolean {
+  if (meetsTarget(result, tolerance)) return true;
+  const open = OPEN_TARGETS[result.name];
+  if (open === undefined) return false;
+  return meetsTarget({ ...result, target: open.guard }, tolerance);
+}
+
+/**
  * Prints the machine-readable line `RATIO <name> <value> target <op><value>
  * <met|missed>` and records the ratio for the run's summary. Every
  * benchmark reports its figures through here, so `--check` sees them all.

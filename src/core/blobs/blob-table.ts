@@ -142,7 +142,7 @@ const UPDATE_CONTENT = 'UPDATE blobs SET content = ? WHERE hash = ?';
  * its ref are left as they are.
  */
 export function compressStoredBlob(io: BlobIo, profile: BuiltinBlobProfile, ref: BlobRef): boolean {
-  const row = io.conn.get<{ content: unknown; chunked: unknown }>(SELECT_BLOB, [ref]);
+  const row = io.conn.get<{ content: unknown; chunked: unknown }>(SELECT_BLOB, [ref, ref]);
   if (row === undefined || row.chunked === 1 || !(row.content instanceof Uint8Array)) return false;
   const envelope = parseEnvelope(row.content);
   if (envelope === null || envelope.compression !== 'None') return false;
