@@ -36,6 +36,17 @@ const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 };
 
 export const PACKAGE = manifest.name;
+
+/** How every consumer program ends: run `main`, print its report as JSON, fail on an error. */
+const RUN_MAIN = `main().then(
+  (report) => console.log(JSON.stringify(report)),
+  (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
+`;
+
 /** `name@range` of a peer dependency, as package.json asks for it. */
 export function peer(name: string): string {
   const range = manifest.peerDependencies[name];
@@ -158,14 +169,7 @@ async function main() {
   return Object.fromEntries(report);
 }
 
-main().then(
-  (report) => console.log(JSON.stringify(report)),
-  (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
-`;
+${RUN_MAIN}`;
 }
 
 /**
@@ -221,14 +225,7 @@ async function main() {
   return report;
 }
 
-main().then(
-  (report) => console.log(JSON.stringify(report)),
-  (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
-`;
+${RUN_MAIN}`;
 }
 
 /** The framework entries load and open on node:sqlite (their behaviour is tested in test/adapters). */
@@ -250,12 +247,5 @@ async function main() {
   return report;
 }
 
-main().then(
-  (report) => console.log(JSON.stringify(report)),
-  (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
-`;
+${RUN_MAIN}`;
 }

@@ -38,9 +38,22 @@ export type BlobLookup =
   | { readonly status: 'corrupt'; readonly reason: string };
 
 const INSERT_BLOB = 'INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)';
-// The ref is bound twice (plain `?`): node:sqlite 22.13.0 refuses `?1` used twice.
 const SELECT_BLOB =
   'SELECT content, EXISTS (SELECT 1 FROM blob_chunks WHERE hash = ?) AS chunked FROM blobs WHERE hash = ?';
+
+interface BlobRow {
+  content: unknown;
+  chunked: unknown;
+}
+
+/**
+ * A blob's row and whether it has chunks. The one place that binds
+ * `SELECT_BLOB`: the ref goes in twice, as plain `?` (node:sqlite 22.13.0
+ * refuses `?1` used twice), and a caller binding it once would read NULL.
+ */
+function selectBlobRow(conn: SqliteConnection, ref: BlobRef): BlobRow | undefined {
+  return conn.get<BlobRow>(SELECT_BLOB, [ref, ref]);
+}
 const INSERT_CHUNK = 'INSERT INTO blob_chunks (hash, seq, content) VALUES (?, ?, ?)';
 const SELECT_CHUNKS = 'SELECT content FROM blob_chunks WHERE hash = ? ORDER BY seq';
 
@@ -118,7 +131,7 @@ function insertStored(conn: SqliteConnection, ref: BlobRef, stored: Uint8Array):
 }
 
 /** The stored bytes of a blob row, its chunks joined back. */
-function storedBytes(conn: SqliteConnection, ref: BlobRef, row: { content: unknown; chunked: unknown }): unknown {
+function storedBytes(conn: SqliteConnection, ref: BlobRef, row: BlobRow): unknown {
   if (row.chunked !== 1 || !(row.content instanceof Uint8Array)) return row.content;
   const parts = [row.content, ...conn.all<{ content: unknown }>(SELECT_CHUNKS, [ref]).map((chunk) => chunk.content)];
   if (!parts.every((part) => part instanceof Uint8Array)) return null;
@@ -142,7 +155,7 @@ const UPDATE_CONTENT = 'UPDATE blobs SET content = ? WHERE hash = ?';
  * its ref are left as they are.
  */
 export function compressStoredBlob(io: BlobIo, profile: BuiltinBlobProfile, ref: BlobRef): boolean {
-  const row = io.conn.get<{ content: unknown; chunked: unknown }>(SELECT_BLOB, [ref, ref]);
+  const row = selectBlobRow(io.conn, ref);
   if (row === undefined || row.chunked === 1 || !(row.content instanceof Uint8Array)) return false;
   const envelope = parseEnvelope(row.content);
   if (envelope === null || envelope.compression !== 'None') return false;
@@ -158,7 +171,7 @@ export function compressStoredBlob(io: BlobIo, profile: BuiltinBlobProfile, ref:
  * the row is corrupt.
  */
 export function lookupBlob(io: BlobIo, ref: BlobRef): BlobLookup {
-  const row = io.conn.get<{ content: unknown; chunked: unknown }>(SELECT_BLOB, [ref, ref]);
+  const row = selectBlobRow(io.conn, ref);
   if (row === undefined) return { status: 'missing' };
   const stored = storedBytes(io.conn, ref, row);
   if (!(stored instanceof Uint8Array)) return { status: 'corrupt', reason: 'stored content is not a BLOB' };
