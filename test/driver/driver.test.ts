@@ -85,6 +85,26 @@ describeEachDriver('driver contract', (driver) => {
     assert.equal(conn.get<{ n: number }>('SELECT COUNT(*) AS n FROM t')!.n, 0);
   });
 
+  it('refuses a call that binds more or fewer parameters than the statement takes, and changes nothing', async (t) => {
+    const conn = await (await driver.fresh(t)).open();
+    conn.exec('CREATE TABLE p (a, b)');
+    const insert = 'INSERT INTO p (a, b) VALUES (?, ?)';
+    for (const params of [[], [1], [1, 2, 3]]) {
+      for (const call of [() => conn.run(insert, params), () => conn.get(`${insert} RETURNING a`, params), () => conn.all(`${insert} RETURNING a`, params)]) {
+        assert.throws(call, (error: unknown) => {
+          assert.ok(error instanceof SqliteValueError);
+          assert.match((error as Error).message, new RegExp(`takes 2 parameters but ${params.length} (was|were) bound`));
+          return true;
+        });
+      }
+    }
+    assert.equal(conn.get<{ n: number }>('SELECT COUNT(*) AS n FROM p')!.n, 0);
+    // A `?` inside a literal, a quoted name or a comment is not a parameter.
+    conn.run(`INSERT INTO p (a, "b") VALUES ('?''?', ?) -- trailing ?\n`, [1]);
+    conn.run('INSERT INTO p (a, b) /* ? */ VALUES (?2, ?1)', [1, 2]);
+    assert.deepEqual(conn.all('SELECT a, b FROM p').map((r) => ({ ...r })), [{ a: "?'?", b: 1 }, { a: 2, b: 1 }]);
+  });
+
   it('refuses to return an integer outside the safe range', async (t) => {
     const conn = await (await driver.fresh(t)).open();
     assert.throws(() => conn.get('SELECT 9007199254740993 AS big'), SqliteValueError);

@@ -21,6 +21,7 @@
 import type { Codecs } from '../../core/codec/codecs.ts';
 import { SqliteError, SqliteValueError, TransactionError } from '../../core/driver/errors.ts';
 import { checkParams, checkReadNumber } from '../../core/driver/values.ts';
+import { checkParameterCount } from '../../core/driver/parameters.ts';
 import type { ConnectionInfo, RunResult, SqliteConnection, SqlParam, SqlRow, SqlValue } from '../../core/driver/types.ts';
 import { builtinCodecs } from './codecs.ts';
 import { isSqlDisabled, translateError } from './errors.ts';
@@ -137,6 +138,7 @@ class DurableObjectSqliteDriver implements DurableObjectSqliteConnection {
 
   run(sql: string, params: readonly SqlParam[] = EMPTY): RunResult {
     checkParams(params);
+    checkParameterCount(sql, params);
     const cursor = this.#execute(sql, params);
     // A statement with RETURNING stays active until its rows are read; an
     // active statement would lock its table against later DDL.
@@ -146,6 +148,7 @@ class DurableObjectSqliteDriver implements DurableObjectSqliteConnection {
 
   get<T extends object = SqlRow>(sql: string, params: readonly SqlParam[] = EMPTY): T | undefined {
     checkParams(params);
+    checkParameterCount(sql, params);
     const cursor = this.#execute(sql, params);
     const rows = cursor.raw();
     const first = rows.next();
@@ -158,6 +161,7 @@ class DurableObjectSqliteDriver implements DurableObjectSqliteConnection {
 
   all<T extends object = SqlRow>(sql: string, params: readonly SqlParam[] = EMPTY): T[] {
     checkParams(params);
+    checkParameterCount(sql, params);
     const cursor = this.#execute(sql, params);
     const rows = cursor.raw();
     const out: T[] = [];

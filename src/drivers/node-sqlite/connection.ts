@@ -14,6 +14,7 @@ import type { Codecs } from '../../core/codec/codecs.ts';
 import { SqliteValueError, sqliteErrorFor } from '../../core/driver/errors.ts';
 import { BUSY_ATTEMPT_MS, DEFAULT_BUSY_TIMEOUT_MS } from '../../core/driver/runner.ts';
 import { checkParams } from '../../core/driver/values.ts';
+import { checkParameterCount } from '../../core/driver/parameters.ts';
 import type {
   ConnectionInfo,
   RunResult,
@@ -156,6 +157,7 @@ class NodeSqliteDriver implements NodeSqliteConnection {
   run(sql: string, params: readonly SqlParam[] = EMPTY): RunResult {
     const statement = this.#prepare(sql);
     checkParams(params);
+    checkParameterCount(sql, params);
     try {
       return { changes: Number(statement.run(...params).changes) };
     } catch (error) {
@@ -166,6 +168,7 @@ class NodeSqliteDriver implements NodeSqliteConnection {
   get<T extends object = SqlRow>(sql: string, params: readonly SqlParam[] = EMPTY): T | undefined {
     const statement = this.#prepare(sql);
     checkParams(params);
+    checkParameterCount(sql, params);
     try {
       return statement.get(...params) as T | undefined;
     } catch (error) {
@@ -176,6 +179,7 @@ class NodeSqliteDriver implements NodeSqliteConnection {
   all<T extends object = SqlRow>(sql: string, params: readonly SqlParam[] = EMPTY): T[] {
     const statement = this.#prepare(sql);
     checkParams(params);
+    checkParameterCount(sql, params);
     try {
       return statement.all(...params) as T[];
     } catch (error) {

@@ -21,6 +21,7 @@ import type { Codecs } from '../../core/codec/codecs.ts';
 import { SqliteError, SqliteValueError, TransactionError, sqliteErrorFor } from '../../core/driver/errors.ts';
 import type { ConnectionInfo, DurabilityTier, RunResult, SqliteConnection, SqlParam, SqlRow, SqlValue } from '../../core/driver/types.ts';
 import { checkParams, checkReadNumber } from '../../core/driver/values.ts';
+import { checkParameterCount } from '../../core/driver/parameters.ts';
 import { Journal, type JournalHost } from './journal.ts';
 import { importSqlJs, type SqlJsDatabase, type SqlJsModule, type SqlJsStatement } from './module.ts';
 import type { SqlJsPersistence, SqlJsRecoveryReport, SqlJsStorageReport } from './persistence.ts';
@@ -396,6 +397,7 @@ class SqlJsDriver implements SqlJsConnection {
   run(sql: string, params: readonly SqlParam[] = []): RunResult {
     const prepared = this.#prepare(sql);
     checkParams(params);
+    checkParameterCount(sql, params);
     const { statement } = prepared;
     translate(() => {
       try {
@@ -412,6 +414,7 @@ class SqlJsDriver implements SqlJsConnection {
   get<T extends object = SqlRow>(sql: string, params: readonly SqlParam[] = []): T | undefined {
     const prepared = this.#prepare(sql);
     checkParams(params);
+    checkParameterCount(sql, params);
     const row = translate(() => {
       const { statement } = prepared;
       try {
@@ -428,6 +431,7 @@ class SqlJsDriver implements SqlJsConnection {
   all<T extends object = SqlRow>(sql: string, params: readonly SqlParam[] = []): T[] {
     const prepared = this.#prepare(sql);
     checkParams(params);
+    checkParameterCount(sql, params);
     const rows = translate(() => {
       const { statement } = prepared;
       const rows: T[] = [];
