@@ -44,7 +44,8 @@ const INSERT_RECORD = `INSERT INTO processes
 const UPDATE_RECORD = `UPDATE processes SET updated_at_ms = ?, status = ?, record_json = ?,
   record_event_sequence = (SELECT COALESCE(MAX(sequence), 0) FROM process_events WHERE process_id = ?)
   WHERE process_id = ?`;
-const SELECT_APPEND_HEAD = `SELECT registration_hash, status,
+/** The one read of an append: the registration and status the cached record is checked against, and the next sequence. */
+export const SELECT_APPEND_HEAD = `SELECT registration_hash, status,
   (SELECT COALESCE(MAX(sequence), 0) + 1 FROM process_events WHERE process_id = ?) AS next
   FROM processes WHERE process_id = ?`;
 /** Records parsed on the append path, so a hot process is not re-read and re-decoded on every append. */
