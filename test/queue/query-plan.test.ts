@@ -3,6 +3,7 @@
 // table scan fails here (no timing involved).
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { DELETE_HELD } from '../../src/core/queue/completion.ts';
 import { SELECT_HELD, SELECT_READY, SELECT_SESSION_ITEMS } from '../../src/core/queue/rows.ts';
 import type { SqliteConnection } from '../../src/index.ts';
 import { describeEachDriver } from '../support/drivers.ts';
@@ -29,6 +30,14 @@ describeEachDriver('queued work query plans', (driver) => {
     assert.match(items[1]!, /^SEARCH i USING INDEX sqlite_autoindex_queued_work_items_1 \(batch_id=\?\)$/);
     assert.deepEqual(plan(conn, SELECT_HELD, ['root', 'c', 't']), [
       'SEARCH queued_work_batches USING INDEX idx_queued_work_claim (session_id=? AND claim_id=? AND claim_token=?)',
+    ]);
+  });
+
+  it('a completion finds the batches it deletes by the claim index, and their items (the cascade) by key', async (t) => {
+    const { conn } = await openQueue(driver, t);
+    assert.deepEqual(plan(conn, DELETE_HELD, ['root', 'c', 't']), [
+      'SEARCH queued_work_batches USING COVERING INDEX idx_queued_work_claim (session_id=? AND claim_id=? AND claim_token=?)',
+      'SEARCH queued_work_items USING COVERING INDEX sqlite_autoindex_queued_work_items_1 (batch_id=?)',
     ]);
   });
 });
