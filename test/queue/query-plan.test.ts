@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DELETE_HELD } from '../../src/core/queue/completion.ts';
-import { SELECT_HELD, SELECT_READY, SELECT_SESSION_ITEMS } from '../../src/core/queue/rows.ts';
+import { SELECT_HELD, SELECT_READY, SELECT_SESSION_ITEMS, selectReadySql } from '../../src/core/queue/rows.ts';
 import type { SqliteConnection } from '../../src/index.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { openQueue } from './helpers.ts';
@@ -19,6 +19,17 @@ describeEachDriver('queued work query plans', (driver) => {
     assert.deepEqual(plan(conn, SELECT_READY, ['root', 1, 1, 1]), [
       'SEARCH queued_work_batches USING INDEX idx_queued_work_ready (session_id=?)',
     ]);
+  });
+
+  it('the claim statements with a literal limit keep that plan; a limit past 64 binds', async (t) => {
+    const { conn } = await openQueue(driver, t);
+    for (const limit of [1, 2, 64]) {
+      assert.match(selectReadySql(limit), new RegExp(`LIMIT ${limit}$`));
+      assert.deepEqual(plan(conn, selectReadySql(limit), ['root', 1, 1]), [
+        'SEARCH queued_work_batches USING INDEX idx_queued_work_ready (session_id=?)',
+      ]);
+    }
+    assert.equal(selectReadySql(65), SELECT_READY);
   });
 
   it('lists read items by primary key per batch, and held batches by the claim index', async (t) => {
