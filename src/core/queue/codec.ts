@@ -97,6 +97,30 @@ export function decodePayload(json: string): QueuedWorkPayload {
   }
 }
 
+/**
+ * A payload from the JSON this store just wrote for it (`encodePayload` of a
+ * payload `payloadFromValue` normalised): what {@link decodePayload} would
+ * return, without checking the shape again. The schema has already rebuilt
+ * it in its order with its defaults, so only the bytes the row holds as
+ * number arrays (a turn input's `image_blobs`) are turned back into
+ * `Uint8Array`s. Never for rows read back from the database: those are
+ * checked (spec decision 18).
+ */
+export function decodeWrittenPayload(json: string): QueuedWorkPayload {
+  const payload = JSON.parse(json) as QueuedWorkPayload;
+  if (payload.type === 'turn_input') payload.input.image_blobs = revivedBytes(payload.input.image_blobs);
+  return payload;
+}
+
+function revivedBytes(blobs: Record<string, unknown>): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  // `defineProperty`, as the schema's `record` does: a `__proto__` key stays a key.
+  for (const key of Object.keys(blobs)) {
+    Object.defineProperty(out, key, { value: new Uint8Array(blobs[key] as number[]), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 /** serde default: an absent payload is an empty object (`null` is `Value::Null`). Shared with the session's turn state. */
 export const protocolTurnOptions = shapeOf<ProtocolTurnOptions>()(object({ payload: fallback(anyJson, () => ({})) }));
 

@@ -5,7 +5,7 @@
  */
 import { writeAttempt } from '../driver/transaction.ts';
 import { StoreError } from '../contract/errors.ts';
-import { decodePayload } from './codec.ts';
+import { decodeWrittenPayload } from './codec.ts';
 import { readClock, type QueueContext } from './context.ts';
 import type { DraftRow } from './input.ts';
 import { batchFromRow, selectRowBySourceKey, type BatchRow } from './rows.ts';
@@ -44,7 +44,7 @@ export function enqueue(ctx: QueueContext, draft: DraftRow): QueuedWorkBatch {
     const items = draft.payload_jsons.map((json, index) => {
       const itemId = `${batchId}:item:${index}`;
       conn.run(INSERT_ITEM, [batchId, index, itemId, json]);
-      return { item_id: itemId, payload: decodePayload(json) };
+      return { item_id: itemId, payload: decodeWrittenPayload(json) };
     });
     const row: BatchRow = {
       enqueue_seq: inserted.enqueue_seq,
@@ -58,7 +58,8 @@ export function enqueue(ctx: QueueContext, draft: DraftRow): QueuedWorkBatch {
       enqueued_at_ms: now,
       claim_fencing_token: 0,
     };
-    // Built from exactly what was written, decoded the way a reload decodes it.
+    // Built from exactly what was written, as a reload decodes it (the draft's
+    // payloads were checked and normalised before the transaction).
     return batchFromRow(row, items);
   });
 }

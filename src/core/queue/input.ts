@@ -74,25 +74,31 @@ export function draftRow(value: QueuedWorkBatchDraft): DraftRow {
     slot_policy: checked.slot_policy,
     merge_key_json: encodeMergeKey(checked.merge_key),
     available_at_ms: checked.available_at_ms,
-    payload_jsons: checked.payloads.map((payload, index) =>
-      encodePayload(checkedPayloadJson(payloadFromValue(payload, `payloads[${index}]`), `payloads[${index}]`)),
-    ),
+    payload_jsons: checked.payloads.map((payload, index) => payloadJson(payloadFromValue(payload, `payloads[${index}]`), `payloads[${index}]`)),
   };
 }
 
 /**
- * A normalised payload must be JSON all through (spec decision 20), so it
- * reads back as written; only `image_blobs` holds bytes (the contract's
- * bytes field, read back as `Uint8Array`).
+ * A normalised payload's row JSON. It must be JSON all through (spec
+ * decision 20), so it reads back as written; only `image_blobs` holds bytes
+ * (the contract's bytes field, read back as `Uint8Array`).
+ *
+ * The payload schema rebuilt every typed member, so only the free-form ones
+ * are walked: a turn input's protocol options (from the same root as a walk
+ * of the whole input, so paths and the depth limit are the same), a wake's
+ * kept fields, all of it. The bytes writer is needed only when a turn input
+ * carries image blobs; nothing else can hold bytes once checked.
  */
-function checkedPayloadJson(payload: QueuedWorkPayload, path: string): QueuedWorkPayload {
-  if (payload.type === 'turn_input') {
-    const { image_blobs: _bytes, ...rest } = payload.input;
-    expectJson(rest, `${path}.input`);
-  } else {
-    expectJson(payload, path);
-  }
-  return payload;
+function payloadJson(payload: QueuedWorkPayload, path: string): string {
+  if (payload.type !== 'turn_input') return encodePayload(expectJson(payload, path));
+  const { protocol_turn_options, image_blobs } = payload.input;
+  if (protocol_turn_options !== undefined) expectJson({ protocol_turn_options }, `${path}.input`);
+  return hasKeys(image_blobs) ? encodePayload(payload) : JSON.stringify(payload);
+}
+
+function hasKeys(record: object): boolean {
+  for (const _key in record) return true;
+  return false;
 }
 
 /**

@@ -71,7 +71,9 @@ export class QueuedWork implements QueuedWorkPersistence {
 
   async enqueueQueuedWork(batch: QueuedWorkBatchDraft): Promise<QueuedWorkBatch> {
     const row = this.#ops.input('queued-work draft', () => draftRow(batch));
-    return this.#ops.writeOperation(() => enqueue(this.#ctx, row));
+    // The hot path: synchronous unless a lock wait or a persistence target intervenes.
+    const written = this.#ops.writeOperationFast(() => enqueue(this.#ctx, row));
+    return written instanceof Promise ? await written : written;
   }
 
   /** `null` when nothing is ready, when `maxBatches` is 0, or when the head blocks a checkpoint claim. */
@@ -84,7 +86,8 @@ export class QueuedWork implements QueuedWorkPersistence {
   ): Promise<QueuedWorkClaim | null> {
     const request = this.#ops.input('claim request', () => this.#claimRequest(sessionId, ownerId, boundary, leaseTtlMs, maxBatches));
     if (request.maxBatches === 0) return null;
-    return this.#ops.writeOperation(() => claimReady(this.#ctx, request));
+    const claimed = this.#ops.writeOperationFast(() => claimReady(this.#ctx, request));
+    return claimed instanceof Promise ? await claimed : claimed;
   }
 
   #claimRequest(sessionId: string, ownerId: string, boundary: QueuedWorkClaimBoundary, leaseTtlMs: number, maxBatches: number): ClaimRequest {

@@ -56,9 +56,28 @@ const UNCLAIMED = '(claim_token IS NULL OR claim_expires_at_ms <= ?)';
  * claim does pay for is the not-ready batches queued *before* the first ready
  * one, which it steps over.
  */
-export const SELECT_READY = `SELECT ${BATCH_COLUMNS} FROM queued_work_batches
+export const SELECT_READY = readySql('?');
+
+/**
+ * A claim's limit is written into the statement, not bound: SQLite plans a
+ * `LIMIT ?` query again on every run (about 15 µs, several times the query
+ * itself), a literal limit once. Limits up to {@link LITERAL_LIMITS} get a
+ * statement each (so the statement cache holds a few); larger ones bind.
+ */
+const LITERAL_LIMITS = 64;
+const readyByLimit: string[] = [];
+
+function readySql(limit: string): string {
+  return `SELECT ${BATCH_COLUMNS} FROM queued_work_batches
   WHERE session_id = ? AND available_at_ms <= ? AND ${UNCLAIMED}
-  ORDER BY enqueue_seq LIMIT ?`;
+  ORDER BY enqueue_seq LIMIT ${limit}`;
+}
+
+/** The ready-batch query for `limit` (a checked non-negative integer): literal up to 64, else bound. */
+export function selectReadySql(limit: number): string {
+  if (limit > LITERAL_LIMITS) return SELECT_READY;
+  return (readyByLimit[limit] ??= readySql(String(limit)));
+}
 const SELECT_BY_SOURCE_KEY = `SELECT ${BATCH_COLUMNS} FROM queued_work_batches WHERE session_id = ? AND source_key = ?`;
 const SELECT_UNCLAIMED_BY_ID = `SELECT ${BATCH_COLUMNS} FROM queued_work_batches
   WHERE session_id = ? AND batch_id = ? AND ${UNCLAIMED}`;
@@ -75,7 +94,8 @@ const DELETE_ITEMS = 'DELETE FROM queued_work_items WHERE batch_id = ?';
 export const SELECT_HELD = 'SELECT batch_id FROM queued_work_batches WHERE session_id = ? AND claim_id = ? AND claim_token = ?';
 
 export function selectReadyRows(conn: SqliteConnection, sessionId: string, now: number, limit: number): BatchRow[] {
-  return conn.all<BatchRow>(SELECT_READY, [sessionId, now, now, limit]);
+  const sql = selectReadySql(limit);
+  return conn.all<BatchRow>(sql, sql === SELECT_READY ? [sessionId, now, now, limit] : [sessionId, now, now]);
 }
 
 export function selectRowBySourceKey(conn: SqliteConnection, sessionId: string, sourceKey: string): BatchRow | undefined {

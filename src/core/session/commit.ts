@@ -7,13 +7,14 @@
  * - `applyRuntimeCommit` is the body that runs inside one `BEGIN IMMEDIATE`
  *   transaction. The checks come first and in the reference's order — session
  *   binding, turn stamp, head-revision CAS, queue completions — so a failing
- *   check has written nothing; any error later rolls the whole transaction
- *   back.
+ *   check leaves nothing written (the queue check deletes the batches as it
+ *   checks them; its throw rolls that back); any error later rolls the whole
+ *   transaction back.
  */
 import { stampAttachmentsCommitted } from '../attachments/manifest.ts';
 import type { SqliteConnection } from '../driver/types.ts';
 import { StoreError } from '../contract/errors.ts';
-import { deleteCompletedBatches, validateQueueCompletions } from '../queue/completion.ts';
+import { completeQueueClaims } from '../queue/completion.ts';
 import { prepareCheckpoint, writeCheckpoint, type PreparedCheckpoint } from './checkpoints.ts';
 import type { StoreContext } from './context.ts';
 import { countLiveNodes, insertNodeRows, nodeRows, replaceAllNodeRows, type NodeRow } from './graph-table.ts';
@@ -67,7 +68,8 @@ export function applyRuntimeCommit(ctx: StoreContext, prepared: PreparedRuntimeC
   if (commit.expected_head_revision !== null && commit.expected_head_revision !== actual) {
     throw new StoreError({ kind: 'HeadRevisionConflict', expected: commit.expected_head_revision, actual });
   }
-  validateQueueCompletions(conn, commit.session_id, commit.completed_queue_claims);
+  // Checks and deletes the claimed batches; a lost claim throws, undoing it all.
+  completeQueueClaims(conn, commit.session_id, commit.completed_queue_claims);
 
   const stored = writeCheckpoint(ctx, prepared.checkpoint);
   insertUsageDeltas(conn, commit.usage_deltas);
@@ -84,7 +86,6 @@ export function applyRuntimeCommit(ctx: StoreContext, prepared: PreparedRuntimeC
   if (commit.current_agent_frame_id !== '') meta.current_agent_frame_id = commit.current_agent_frame_id;
   if (graph.leaf !== null) meta.leaf_node_id = graph.leaf;
   writeHeadMeta(conn, meta);
-  deleteCompletedBatches(conn, commit.completed_queue_claims);
   if (commit.committed_attachment_ids.length > 0) {
     stampAttachmentsCommitted(conn, commit.session_id, commit.committed_attachment_ids, now);
   }
