@@ -58,6 +58,10 @@ interface Figures {
   /** Median turn of 991–1000 over that of 1–10, elapsed time and CPU time. */
   growth: number;
   cpuGrowth: number;
+  /** The same over 100-turn windows (901–1000 over 1–100), CPU time: one slow turn moves the 10-turn windows. */
+  cpuGrowth100: number;
+  /** CPU ms of each turn, in turn order (for the per-turn pairs). */
+  cpuTimes: number[];
   kibPerTurn: number;
   historyMs: number;
 }
@@ -163,6 +167,8 @@ export default async function peersBench(ctx: BenchContext): Promise<void> {
       cpuMicrosPerTurn: (1000 * sum(cpu)) / TURNS,
       growth: growth(elapsed),
       cpuGrowth: growth(cpu),
+      cpuGrowth100: median(cpu.slice(-100)) / median(cpu.slice(0, 100)),
+      cpuTimes: cpu,
       kibPerTurn: checkpointed(side.path) / 1024 / TURNS,
       historyMs: historyMs[i]!,
     };
@@ -175,6 +181,7 @@ export default async function peersBench(ctx: BenchContext): Promise<void> {
     'CPU µs/turn': figures[i]!.cpuMicrosPerTurn,
     'growth (991–1000 / 1–10)': figures[i]!.growth,
     'CPU growth': figures[i]!.cpuGrowth,
+    'CPU growth, 100-turn windows': figures[i]!.cpuGrowth100,
     'KiB/turn on disk': figures[i]!.kibPerTurn,
     [`history read ms (${HISTORY_MESSAGES} msgs)`]: figures[i]!.historyMs,
   })));
@@ -184,14 +191,16 @@ export default async function peersBench(ctx: BenchContext): Promise<void> {
 
 /**
  * This package against one peer, each ratio > 1 where this package is ahead:
- * turn speed (elapsed), the peer's CPU time per turn over this package's,
- * history-read speed, and the peer's disk per turn over this package's. Informational (no target): printed, not reported to the summary.
+ * turn speed (elapsed), the peer's CPU time per turn over this package's
+ * (totals, and the median of the per-turn ratios), history-read speed, and the peer's disk per turn over this package's. Informational (no target): printed, not reported to the summary.
  */
 function printVersus(peer: string, lash: Figures, other: Figures): void {
   const key = peer.toLowerCase().replace(/\s+/g, '-');
   const ratios: Array<[string, number]> = [
     ['turn_speed', lash.turnsPerSecond / other.turnsPerSecond],
     ['turn_cpu', other.cpuMicrosPerTurn / lash.cpuMicrosPerTurn],
+    // Turn n of both ran back to back, so each pair shares the machine's load; the median outvotes a disturbed turn.
+    ['turn_cpu_paired', median(other.cpuTimes.map((t, n) => t / lash.cpuTimes[n]!))],
     ['history_read_speed', other.historyMs / lash.historyMs],
     ['disk_per_turn_saving', other.kibPerTurn / lash.kibPerTurn],
   ];

@@ -28,7 +28,7 @@ async function bundleChild(): Promise<string> {
   return out;
 }
 
-/** One child: each request waits for its one reply; the child's exit rejects what is pending. */
+/** One child: each request waits for its one reply; the child's exit (or failing to start) rejects what is pending. */
 function connect(child: ChildProcess) {
   const waiting: Array<{ resolve(reply: Reply): void; reject(error: Error): void }> = [];
   child.on('message', (reply: Reply) => {
@@ -36,9 +36,11 @@ function connect(child: ChildProcess) {
     if (reply.error !== undefined) next?.reject(new Error(reply.error));
     else next?.resolve(reply);
   });
-  child.on('exit', (code, signal) => {
-    for (const next of waiting.splice(0)) next.reject(new Error(`SqliteSaver child exited (${signal ?? code})`));
-  });
+  const fail = (error: Error) => {
+    for (const next of waiting.splice(0)) next.reject(error);
+  };
+  child.on('exit', (code, signal) => fail(new Error(`SqliteSaver child exited (${signal ?? code})`)));
+  child.on('error', fail); // e.g. no such Node
   const next = () => new Promise<Reply>((resolve, reject) => waiting.push({ resolve, reject }));
   return {
     ready: next(),
