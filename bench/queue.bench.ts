@@ -107,7 +107,7 @@ function rawFloor(path: string, source: SqliteConnection, payloadJson: string): 
   const selectReady = db.prepare(`SELECT enqueue_seq, batch_id, session_id, source_key, delivery_policy, slot_policy,
       merge_key_json, available_at_ms, enqueued_at_ms, claim_fencing_token FROM queued_work_batches
     WHERE session_id = ? AND available_at_ms <= ? AND (claim_token IS NULL OR claim_expires_at_ms <= ?)
-    ORDER BY enqueue_seq LIMIT ?`);
+    ORDER BY enqueue_seq LIMIT 1`);
   const claimRow = db.prepare(`UPDATE queued_work_batches
     SET claim_id = ?, claim_owner_id = ?, claim_token = ?, claim_fencing_token = claim_fencing_token + 1,
         claim_claimed_at_ms = ?, claim_expires_at_ms = ?
@@ -115,13 +115,15 @@ function rawFloor(path: string, source: SqliteConnection, payloadJson: string): 
   const selectItems = db.prepare('SELECT batch_id, item_id, payload_json FROM queued_work_items WHERE batch_id = ? ORDER BY item_index');
   const selectHead = db.prepare('SELECT head_json, head_revision FROM session_head WHERE singleton = 1');
   const selectTurn = db.prepare('SELECT turn_commit_hash, result_json FROM runtime_turn_commits WHERE session_id = ? AND turn_id = ?');
-  const selectHeld = db.prepare('SELECT batch_id FROM queued_work_batches WHERE session_id = ? AND claim_id = ? AND claim_token = ?');
   const blobExists = db.prepare('SELECT 1 AS present FROM blobs WHERE hash = ?');
   const writeHead = db.prepare(
     'INSERT OR REPLACE INTO session_head (singleton, session_id, head_json, head_revision) VALUES (1, ?, ?, ?)',
   );
+  // The cheapest forms the store could use: a literal LIMIT (SQLite plans a
+  // `LIMIT ?` statement again on every run) and one DELETE … RETURNING that
+  // both checks and removes the held batches.
   const deleteHeld = db.prepare(
-    'DELETE FROM queued_work_batches WHERE session_id = ? AND batch_id = ? AND claim_id = ? AND claim_token = ?',
+    'DELETE FROM queued_work_batches WHERE session_id = ? AND claim_id = ? AND claim_token = ? RETURNING batch_id',
   );
   const insertTurn = db.prepare(
     'INSERT INTO runtime_turn_commits (session_id, turn_id, turn_commit_hash, result_json, committed_at_ms) VALUES (?, ?, ?, ?, ?)',
@@ -140,7 +142,7 @@ function rawFloor(path: string, source: SqliteConnection, payloadJson: string): 
     commit.run();
 
     begin.run();
-    const [row] = selectReady.all('root', now, now, 1) as Array<{ batch_id: string; enqueue_seq: number }>;
+    const [row] = selectReady.all('root', now, now) as Array<{ batch_id: string; enqueue_seq: number }>;
     const claimId = `qwc:${row!.enqueue_seq}:1`;
     const token = hex;
     claimRow.run(claimId, 'owner', token, now, now + TTL, 'root', row!.batch_id, now);
@@ -150,11 +152,10 @@ function rawFloor(path: string, source: SqliteConnection, payloadJson: string): 
     begin.run();
     const { head_revision } = selectHead.get() as { head_revision: number };
     selectTurn.get('root', `turn-${n}`);
-    selectHeld.all('root', claimId, token);
     blobExists.get(manifest.hash);
     const next = head_revision + 1;
     writeHead.run('root', `${headBefore}"head_revision":${next}${headAfter}`, next);
-    deleteHeld.run('root', row!.batch_id, claimId, token);
+    deleteHeld.all('root', claimId, token);
     insertTurn.run('root', `turn-${n}`, TURN_HASH, `${resultBefore}"head_revision":${next}${resultAfter}`, now);
     commit.run();
   };
