@@ -13,7 +13,7 @@
 import type { Codecs } from '../core/codec/codecs.ts';
 import type { QueuedWorkBatch, QueuedWorkClaim, QueuedWorkClaimBoundary, QueuedWorkPayload, DeliveryPolicy, SlotPolicy } from '../core/contract/queue.ts';
 import type { ModelSpec, PluginSessionSnapshot, SessionNodeRecord, SessionNodePayload, TokenLedgerEntry, ToolState } from '../core/contract/session-model.ts';
-import type { PersistedSessionRead, RuntimeCommit, RuntimeCommitResult } from '../core/contract/session-records.ts';
+import type { HydratedSessionCheckpoint, PersistedSessionRead, RuntimeCommit, RuntimeCommitResult } from '../core/contract/session-records.ts';
 import type { RuntimeSessionState } from '../core/session/turn-commit.ts';
 import type { Store } from '../core/stores/session-store.ts';
 import { stableJsonSha256Hex } from '../core/codec/canonical-json.ts';
@@ -538,7 +538,8 @@ export class Session implements AsyncDisposable {
 
   #adopt(read: PersistedSessionRead): void {
     // Snapshots are dropped: the checkpoint keeps them by ref, so commits carry refs only.
-    const state = runtimeSessionStateFromRead(read, this.#state?.policy);
+    // They are left out before the state is built, so their values are never decoded.
+    const state = runtimeSessionStateFromRead({ ...read, checkpoint: refsOnly(read.checkpoint) }, this.#state?.policy);
     this.#state = { ...state, tool_state_snapshot: null, plugin_snapshot: null, execution_state_snapshot: null };
     this.#graph = state.session_graph as SessionGraph;
     this.#ledger = read.token_ledger;
@@ -631,6 +632,21 @@ export function wrongSession(location: string, bound: string, wanted: string, ca
     `${location} holds session \`${bound}\`, not \`${wanted}\`: a database file holds one session. Open \`${wanted}\` in its own file, or open a folder (openSessions({ dir })) to keep one file per session.`,
     { sessionId: wanted, location, cause },
   );
+}
+
+/** The checkpoint with its snapshot values left out (and so not decoded); refs and turn state kept. */
+function refsOnly(checkpoint: HydratedSessionCheckpoint | null): HydratedSessionCheckpoint | null {
+  if (checkpoint === null) return null;
+  return {
+    turn_state: checkpoint.turn_state,
+    tool_state_ref: checkpoint.tool_state_ref,
+    tool_state: null,
+    plugin_snapshot_ref: checkpoint.plugin_snapshot_ref,
+    plugin_snapshot: null,
+    plugin_snapshot_revision: checkpoint.plugin_snapshot_revision,
+    execution_state_ref: checkpoint.execution_state_ref,
+    execution_state: null,
+  };
 }
 
 function checkTurn(turn: Turn, turnId: string): void {

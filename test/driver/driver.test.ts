@@ -45,6 +45,19 @@ describeEachDriver('driver contract', (driver) => {
     assert.deepEqual(Object.entries(row), [['constructor', 1], ['__proto__', 2]]);
   });
 
+  it('returns rows as value arrays in column order from allValues, where the driver has it', async (t) => {
+    const conn = await (await driver.fresh(t)).open();
+    if (driver.name === 'node-sqlite') assert.equal(typeof conn.allValues, 'function');
+    if (conn.allValues === undefined) return;
+    table(conn);
+    conn.run('INSERT INTO t (v) VALUES (?), (?), (?)', ['a', null, 3]);
+    assert.deepEqual(conn.allValues('SELECT v, id FROM t WHERE id >= ? ORDER BY id', [2]), [[null, 2], [3, 3]]);
+    assert.deepEqual(conn.allValues('SELECT v FROM t WHERE id = ?', [9]), []);
+    // The keyed form of the same statement is unaffected by the array one.
+    assert.deepEqual(conn.all('SELECT v, id FROM t WHERE id >= ? ORDER BY id', [3]).map((row) => ({ ...row })), [{ v: 3, id: 3 }]);
+    assert.throws(() => conn.allValues!('SELECT v FROM t WHERE id = ?', [undefined as never]), SqliteValueError);
+  });
+
   it('returns undefined from get() and [] from all() when nothing matches', async (t) => {
     const conn = await (await driver.fresh(t)).open();
     table(conn);

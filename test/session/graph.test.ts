@@ -142,6 +142,27 @@ describeEachDriver('graph reads', (driver) => {
     assert.ok(logger.warnings.some((w) => /cycle/.test(w.message)));
   });
 
+  it('reads an active path whose ancestors were stored after their children', async (t) => {
+    const { store, logger } = await committed(t, [sampleNode('c', 'b'), sampleNode('a'), sampleNode('b', 'a'), sampleNode('d', 'c')]);
+    const path = (await store.loadSession({ kind: 'ActivePath', leaf_node_id: 'd' }))!;
+    assert.deepEqual(ids(path.graph.nodes), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(logger.warnings, []);
+  });
+
+  it('ends an active-path walk on a parent cycle above the leaf', async (t) => {
+    const { store, logger } = await committed(t, [sampleNode('x', 'y'), sampleNode('y', 'x'), sampleNode('leaf', 'y')]);
+    const path = (await store.loadSession({ kind: 'ActivePath', leaf_node_id: 'leaf' }))!;
+    assert.deepEqual(ids(path.graph.nodes), ['x', 'y', 'leaf']);
+    assert.ok(logger.warnings.some((w) => /cycle/.test(w.message)));
+  });
+
+  it('ends an active-path walk at a parent that was never stored', async (t) => {
+    const { store, logger } = await committed(t, [sampleNode('b', 'gone'), sampleNode('c', 'b')]);
+    const path = (await store.loadSession({ kind: 'ActivePath', leaf_node_id: 'c' }))!;
+    assert.deepEqual(ids(path.graph.nodes), ['b', 'c']);
+    assert.deepEqual(logger.warnings, []);
+  });
+
   it('skips node rows that do not decode (logged) and keeps walking by the parent column', async (t) => {
     const { store, conn, logger } = await committed(t);
     writeTransaction(conn, () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { BlobDescriptors, Store, StoreError, persistedStateCommit, type SessionHead } from '../../src/index.ts';
 import { writeTransaction } from '../../src/core/driver/transaction.ts';
-import { decodeMsgpack } from '../../src/core/codec/msgpack.ts';
+import { decodeMsgpack, encodeMsgpack } from '../../src/core/codec/msgpack.ts';
 import { utf8Encode } from '../../src/core/codec/utf8.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { commitAt, count, defaultState, graphOf, messageNode, model, openFresh, rejection, sampleNode, snapshot, usage } from './helpers.ts';
@@ -100,6 +100,36 @@ describeEachDriver('store host API', (driver) => {
     const refsOnly = await store.putCheckpoint({ ...hydrated, tool_state: null, plugin_snapshot: null, execution_state: null });
     assert.equal(refsOnly.checkpoint_ref, stored.checkpoint_ref);
     assert.equal(await store.getCheckpoint('e'.repeat(64)), null);
+  });
+
+  it('verifies snapshot blobs on read and decodes each value on first access (a bad one reads as null, logged)', async (t) => {
+    const { store, logger } = await openFresh(driver, t);
+    const notToolState = await store.putBlob(encodeMsgpack('not a tool state'));
+    const base = {
+      turn_state: { turn_index: 1, token_usage: { input_tokens: 1, output_tokens: 1, cached_input_tokens: 0, reasoning_tokens: 0 }, protocol_turn_options: { payload: {} } },
+      tool_state_ref: notToolState,
+      tool_state: null,
+      plugin_snapshot_ref: 'f'.repeat(64),
+      plugin_snapshot: null,
+      plugin_snapshot_revision: null,
+      execution_state_ref: null,
+      execution_state: new Uint8Array([7]),
+    };
+    const stored = await store.putCheckpoint(base);
+    const read = (await store.getCheckpoint(stored.checkpoint_ref))!;
+    // The missing blob is found at read time; the undecodable one only when its value is read.
+    assert.deepEqual(logger.warnings.map((w) => w.message), ['checkpoint snapshot blob is missing; reading it as missing']);
+    assert.equal(read.plugin_snapshot, null);
+    assert.equal(read.tool_state, null);
+    assert.equal(read.tool_state, null);
+    assert.equal(logger.warnings.filter((w) => /does not decode/.test(w.message)).length, 1);
+    assert.deepEqual(read.execution_state, new Uint8Array([7]));
+    assert.deepEqual({ ...read }, { ...base, execution_state_ref: stored.manifest.execution_state_ref });
+    // A value assigned before it was read replaces it, like a plain property.
+    const again = (await store.getCheckpoint(stored.checkpoint_ref))!;
+    again.execution_state = new Uint8Array([1]);
+    assert.deepEqual(again.execution_state, new Uint8Array([1]));
+    assert.deepEqual(Object.keys(again), Object.keys(base));
   });
 
   it('saves and loads head meta raw; the revision column wins over the JSON', async (t) => {

@@ -103,6 +103,13 @@ export function lookupManifest(ctx: StoreContext, ref: BlobRef): ManifestLookup 
  * The manifest with its snapshot values. A missing or corrupt manifest gives
  * `null`; a missing or corrupt snapshot gives `null` for that value with its
  * ref kept. Both are logged: a live ref whose blob is gone is a bug.
+ *
+ * Every blob is read and verified against its ref here, in the caller's read
+ * snapshot. Decoding a snapshot value (msgpack and its shape: most of a
+ * load's checkpoint cost) waits until the value is first read, since many
+ * callers only want the refs — the session API drops the values at once —
+ * and it needs no table, only the verified bytes already in memory. A value
+ * whose bytes then do not decode reads as `null` and is logged at that point.
  */
 export function hydrateCheckpoint(ctx: StoreContext, ref: BlobRef): HydratedSessionCheckpoint | null {
   const found = lookupManifest(ctx, ref);
@@ -114,32 +121,63 @@ export function hydrateCheckpoint(ctx: StoreContext, ref: BlobRef): HydratedSess
     return null;
   }
   const { manifest } = found;
-  return {
+  const checkpoint: HydratedSessionCheckpoint = {
     turn_state: manifest.turn_state,
     tool_state_ref: manifest.tool_state_ref ?? null,
-    tool_state: readTyped(ctx, manifest.tool_state_ref, decodeToolState),
+    tool_state: null,
     plugin_snapshot_ref: manifest.plugin_snapshot_ref ?? null,
-    plugin_snapshot: readTyped(ctx, manifest.plugin_snapshot_ref, decodePluginSnapshot),
+    plugin_snapshot: null,
     plugin_snapshot_revision: manifest.plugin_snapshot_revision ?? null,
     execution_state_ref: manifest.execution_state_ref ?? null,
-    execution_state: readTyped(ctx, manifest.execution_state_ref, expectBytes),
+    execution_state: null,
   };
+  deferSnapshot(ctx, checkpoint, 'tool_state', manifest.tool_state_ref, decodeToolState);
+  deferSnapshot(ctx, checkpoint, 'plugin_snapshot', manifest.plugin_snapshot_ref, decodePluginSnapshot);
+  deferSnapshot(ctx, checkpoint, 'execution_state', manifest.execution_state_ref, expectBytes);
+  return checkpoint;
 }
 
-function readTyped<T>(ctx: StoreContext, ref: BlobRef | undefined, decode: (value: unknown, path: string) => T): T | null {
-  if (ref === undefined) return null;
+type SnapshotKey = 'tool_state' | 'plugin_snapshot' | 'execution_state';
+
+/**
+ * Reads and verifies the blob of `ref` now and makes `checkpoint[key]` an
+ * own, enumerable property that decodes it on first read (then holds the
+ * value as a plain data property; assigning it first replaces it the same
+ * way). Spreading, cloning, JSON and deep equality see the value as usual.
+ * A missing or corrupt blob leaves the value `null`, logged now.
+ */
+function deferSnapshot<K extends SnapshotKey>(
+  ctx: StoreContext,
+  checkpoint: HydratedSessionCheckpoint,
+  key: K,
+  ref: BlobRef | undefined,
+  decode: (value: unknown, path: string) => HydratedSessionCheckpoint[K],
+): void {
+  if (ref === undefined) return;
   const found = lookupBlob(ctx, ref);
   if (found.status !== 'ok') {
     ctx.logger.warn(`checkpoint snapshot blob is ${found.status}; reading it as missing`, {
       ref,
       ...(found.status === 'corrupt' ? { reason: found.reason } : {}),
     });
-    return null;
+    return;
   }
-  try {
-    return decode(decodeMsgpack(found.content), 'snapshot');
-  } catch (error) {
-    ctx.logger.warn('checkpoint snapshot blob does not decode; reading it as missing', { ref, reason: messageOf(error) });
-    return null;
-  }
+  const settle = (value: HydratedSessionCheckpoint[K]): void => {
+    Object.defineProperty(checkpoint, key, { value, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(checkpoint, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      let value: HydratedSessionCheckpoint[K] = null as HydratedSessionCheckpoint[K];
+      try {
+        value = decode(decodeMsgpack(found.content), 'snapshot');
+      } catch (error) {
+        ctx.logger.warn('checkpoint snapshot blob does not decode; reading it as missing', { ref, reason: messageOf(error) });
+      }
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { stringifyJsonRow } from '../codec/json-bytes.ts';
 import { isConstraintError } from '../driver/errors.ts';
-import type { SqliteConnection } from '../driver/types.ts';
+import type { SqliteConnection, SqlRow, SqlValue } from '../driver/types.ts';
 import { StoreError } from '../contract/errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeNode } from './codecs.ts';
@@ -31,6 +31,7 @@ const VACUUM = 'DELETE FROM graph_nodes WHERE tombstoned = 1';
 // node_id index. `UNION` (not `UNION ALL`) drops a row already produced, so a
 // parent cycle ends the walk; LIMIT caps its length. Bodies are fetched by
 // rowid afterwards, so the walk itself handles three short columns per node.
+// This is the general walk; `loadActivePathNodes` tries the descending one first.
 export const SELECT_ACTIVE_PATH = `
 WITH RECURSIVE chain(seq, node_id, parent_node_id) AS (
   SELECT seq, node_id, parent_node_id FROM graph_nodes WHERE node_id = ? AND tombstoned = 0
@@ -41,6 +42,24 @@ WITH RECURSIVE chain(seq, node_id, parent_node_id) AS (
   LIMIT ?
 )
 SELECT g.node_id, g.parent_node_id, g.node_json FROM chain JOIN graph_nodes g ON g.seq = chain.seq`;
+
+// The same walk restricted to steps towards a smaller `seq`. Nodes are stored
+// parents first (an append names parents already written or earlier in the
+// same batch), so on every ordinary graph this walk is the whole path. A
+// strictly decreasing key cannot revisit a row, so it needs no `UNION`
+// de-duplication (a temporary index of every row walked: a quarter of the
+// query's time) and the rows carry only the body and the parent link.
+const SELECT_DESCENDING_PATH = `
+WITH RECURSIVE chain(seq, parent_node_id) AS (
+  SELECT seq, parent_node_id FROM graph_nodes WHERE node_id = ? AND tombstoned = 0
+  UNION ALL
+  SELECT g.seq, g.parent_node_id
+    FROM chain JOIN graph_nodes g ON g.node_id = chain.parent_node_id
+   WHERE g.tombstoned = 0 AND g.seq < chain.seq
+  LIMIT ?
+)
+SELECT g.node_json, chain.parent_node_id FROM chain JOIN graph_nodes g ON g.seq = chain.seq`;
+const SELECT_LIVE_SEQ = 'SELECT seq FROM graph_nodes WHERE node_id = ? AND tombstoned = 0';
 
 /** A node as its row: the id and parent columns and its JSON. */
 export interface NodeRow {
@@ -109,8 +128,48 @@ export function loadLiveNode(conn: SqliteConnection, logger: Logger, nodeId: str
  * the graph. The walk stops at the first missing or tombstoned ancestor.
  * Rows that do not decode are skipped (the chain still continues, since it
  * follows the parent column).
+ *
+ * The descending walk answers almost every read; whenever its answer could
+ * differ from the general walk's — an ancestor stored after its child, a row
+ * that does not decode, rows out of order, the length cap — the general walk
+ * is run instead, so the result is always the general walk's.
  */
 export function loadActivePathNodes(conn: SqliteConnection, logger: Logger, leaf: string): SessionNodeRecord[] {
+  return descendingPath(conn, leaf) ?? generalPath(conn, logger, leaf);
+}
+
+/**
+ * The path from the descending walk, or `null` when it may not be the whole
+ * answer. The rows are checked against the links: the first is the leaf, each
+ * next one the parent the previous row names, and the last one's parent is
+ * the root's `null` or no live row.
+ */
+function descendingPath(conn: SqliteConnection, leaf: string): SessionNodeRecord[] | null {
+  const params = [leaf, MAX_ACTIVE_PATH_LENGTH];
+  // Rows as [node_json, parent_node_id]: arrays where the engine builds them cheaper.
+  const rows = conn.allValues?.(SELECT_DESCENDING_PATH, params) ?? conn.all<SqlRow>(SELECT_DESCENDING_PATH, params).map(descendingValues);
+  const count = rows.length;
+  if (count === 0 || count >= MAX_ACTIVE_PATH_LENGTH) return count === 0 ? [] : null;
+  const top = rows[count - 1]![1];
+  if (top !== null && conn.get(SELECT_LIVE_SEQ, [top]) !== undefined) return null;
+  const nodes = new Array<SessionNodeRecord>(count);
+  let expected: unknown = leaf;
+  for (let i = 0; i < count; i++) {
+    const row = rows[i]!;
+    const node = decodeNodeJson(row[0]);
+    if (node === null || node.node_id !== expected) return null;
+    nodes[count - 1 - i] = node;
+    expected = row[1];
+  }
+  return nodes;
+}
+
+function descendingValues(row: SqlRow): SqlValue[] {
+  return [row.node_json ?? null, row.parent_node_id ?? null];
+}
+
+/** The general walk (any row order, parent cycles), its rows put in order from the links. */
+function generalPath(conn: SqliteConnection, logger: Logger, leaf: string): SessionNodeRecord[] {
   const rows = conn.all<PathRow>(SELECT_ACTIVE_PATH, [leaf, MAX_ACTIVE_PATH_LENGTH]);
   if (rows.length === 0) return [];
   if (rows.length >= MAX_ACTIVE_PATH_LENGTH) {
@@ -175,6 +234,16 @@ function parseNodeRow(json: unknown, logger: Logger): SessionNodeRecord | null {
     return decodeNode(JSON.parse(json), 'node');
   } catch (error) {
     logger.warn('session node row does not decode; skipping it', { reason: messageOf(error) });
+    return null;
+  }
+}
+
+/** A row's node, or `null` when it does not decode (the general walk then reads and logs it). */
+function decodeNodeJson(json: unknown): SessionNodeRecord | null {
+  if (typeof json !== 'string') return null;
+  try {
+    return decodeNode(JSON.parse(json), 'node');
+  } catch {
     return null;
   }
 }

@@ -21,6 +21,7 @@ import type {
   SqliteConnection,
   SqlParam,
   SqlRow,
+  SqlValue,
 } from '../../core/driver/types.ts';
 import { nodeCodecs } from './codecs.ts';
 
@@ -124,6 +125,7 @@ class NodeSqliteDriver implements NodeSqliteConnection {
   readonly codecs: Codecs;
   readonly busyTimeoutMs: number;
   readonly #statements = new Map<string, StatementSync>();
+  readonly #valueStatements = new Map<string, StatementSync>();
   #closed = false;
 
   constructor(db: DatabaseSync, info: ConnectionInfo, codecs: Codecs, busyTimeoutMs: number) {
@@ -187,27 +189,54 @@ class NodeSqliteDriver implements NodeSqliteConnection {
     }
   }
 
+  allValues(sql: string, params: readonly SqlParam[] = EMPTY): SqlValue[][] {
+    const statement = this.#prepareValues(sql);
+    // node:sqlite before 22.16 / 24.0 has no array mode.
+    if (statement === null) return this.all<SqlRow>(sql, params).map((row) => Object.values(row));
+    checkParams(params);
+    try {
+      return statement.all(...params) as unknown as SqlValue[][];
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#statements.clear();
+    this.#valueStatements.clear();
     this.raw.close();
   }
 
   #prepare(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = translate(() => this.raw.prepare(sql));
-      if (this.#statements.size >= STATEMENT_CACHE_LIMIT) {
-        // Statements are mostly fixed strings; evicting the oldest keeps a
-        // stream of generated SQL from growing the cache without bound.
-        const oldest = this.#statements.keys().next().value as string;
-        this.#statements.delete(oldest);
-      }
-      this.#statements.set(sql, statement);
+    return this.#statements.get(sql) ?? this.#cache(this.#statements, sql, false);
+  }
+
+  /** A statement in array mode (a mode is per statement, so these are cached apart); `null` without one. */
+  #prepareValues(sql: string): StatementSync | null {
+    const cached = this.#valueStatements.get(sql);
+    if (cached !== undefined) return cached;
+    if (!hasArrayMode(this.#prepare(sql))) return null;
+    return this.#cache(this.#valueStatements, sql, true);
+  }
+
+  #cache(statements: Map<string, StatementSync>, sql: string, arrays: boolean): StatementSync {
+    const statement = translate(() => this.raw.prepare(sql));
+    if (arrays) statement.setReturnArrays(true);
+    if (statements.size >= STATEMENT_CACHE_LIMIT) {
+      // Statements are mostly fixed strings; evicting the oldest keeps a
+      // stream of generated SQL from growing the cache without bound.
+      const oldest = statements.keys().next().value as string;
+      statements.delete(oldest);
     }
+    statements.set(sql, statement);
     return statement;
   }
+}
+
+function hasArrayMode(statement: StatementSync): boolean {
+  return typeof (statement as { setReturnArrays?: unknown }).setReturnArrays === 'function';
 }
 
 /**
