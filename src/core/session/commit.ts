@@ -16,7 +16,7 @@ import { StoreError } from '../contract/errors.ts';
 import { deleteCompletedBatches, validateQueueCompletions } from '../queue/completion.ts';
 import { prepareCheckpoint, writeCheckpoint, type PreparedCheckpoint } from './checkpoints.ts';
 import type { StoreContext } from './context.ts';
-import { countLiveNodes, insertNodeRows, nodeRows, replaceAllNodeRows, type NodeRow } from './graph-table.ts';
+import { checkedNodeRows, countLiveNodes, insertNodeRows, replaceAllNodeRows, type NodeRow } from './graph-table.ts';
 import { readHeadBinding, writeHeadMeta, type HeadBinding } from './head-table.ts';
 import type { GraphCommitDelta, RuntimeCommit, RuntimeCommitResult, SessionHeadMeta } from '../contract/session-records.ts';
 import { claimTurnCommit, findTurnCommit } from './turn-commit-table.ts';
@@ -34,7 +34,7 @@ export interface PreparedRuntimeCommit {
 export function prepareRuntimeCommit(ctx: StoreContext, commit: RuntimeCommit): PreparedRuntimeCommit {
   const { graph } = commit;
   const nodes = 'Append' in graph ? graph.Append.nodes : 'ReplaceFull' in graph ? graph.ReplaceFull.nodes : [];
-  return { commit, checkpoint: prepareCheckpoint(ctx.codecs, ctx.commitProfile, commit.checkpoint), rows: nodeRows(nodes) };
+  return { commit, checkpoint: prepareCheckpoint(ctx.codecs, ctx.commitProfile, commit.checkpoint), rows: checkedNodeRows(nodes) };
 }
 
 /** Runs a prepared commit inside the caller's write transaction. */

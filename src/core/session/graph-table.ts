@@ -54,6 +54,15 @@ export function nodeRows(nodes: readonly SessionNodeRecord[]): NodeRow[] {
   return nodes.map((node) => ({ node_id: node.node_id, parent_node_id: node.parent_node_id ?? null, json: stringifyJsonRow(node) }));
 }
 
+/**
+ * {@link nodeRows} for nodes a commit's check passed (`decodeNodes`: plain
+ * JSON, bytes refused), so plain `JSON.stringify` writes them exactly and the
+ * walk looking for bytes is skipped.
+ */
+export function checkedNodeRows(nodes: readonly SessionNodeRecord[]): NodeRow[] {
+  return nodes.map((node) => ({ node_id: node.node_id, parent_node_id: node.parent_node_id ?? null, json: JSON.stringify(node) }));
+}
+
 /** Rows per multi-row node insert: three parameters each, under every engine's bound-parameter limit (100 on a Durable Object). */
 const INSERT_NODES_BATCH = 32;
 /** `INSERT_NODE` with `n` rows (index `n`), built on first use; the driver caches each text's statement. */
