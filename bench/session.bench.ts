@@ -32,7 +32,7 @@ import {
 } from '../src/index.ts';
 import { encodeEnvelope } from '../src/core/blobs/envelope.ts';
 import { decodeRuntimeCommit } from '../src/core/session/codecs.ts';
-import type { BuiltinBlobProfile } from '../src/core/blobs/profile.ts';
+import { COMPRESSION_LEVEL, type BuiltinBlobProfile } from '../src/core/blobs/profile.ts';
 import { portableCodecs, type Codecs } from '../src/core/codec/codecs.ts';
 import { stringifyJsonRow } from '../src/core/codec/json-bytes.ts';
 import { encodeMsgpack } from '../src/core/codec/msgpack.ts';
@@ -406,7 +406,8 @@ export default async function sessionBench(ctx: BenchContext): Promise<void> {
         nodeCodecs.sha256Hex(toolBytes);
         nodeCodecs.sha256Hex(pluginBytes);
       },
-      compress: () => nodeCodecs.deflate(toolBytes),
+      // At the level the Balanced profile writes (COMPRESSION_LEVEL).
+      compress: () => nodeCodecs.deflate(toolBytes, COMPRESSION_LEVEL.Balanced),
     },
     { rounds: ctx.quick ? 2 : 5, roundMs: ctx.quick ? 40 : 150 },
   );

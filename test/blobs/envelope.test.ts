@@ -8,7 +8,7 @@ import { portableCodecs } from '../../src/core/codec/codecs.ts';
 import { writeTransaction } from '../../src/core/driver/transaction.ts';
 import { insertArtifactBlob, insertRawBlob, lookupBlob, readBlob } from '../../src/core/blobs/blob-table.ts';
 import { encodeEnvelope, envelopeContent, parseEnvelope } from '../../src/core/blobs/envelope.ts';
-import { COMPRESSION_THRESHOLD, compressionFor } from '../../src/core/blobs/profile.ts';
+import { COMPRESSION_LEVEL, COMPRESSION_THRESHOLD, compressionFor } from '../../src/core/blobs/profile.ts';
 import { nodeCodecs } from '../../src/node.ts';
 import { describeEachDriver } from '../support/drivers.ts';
 import { CapturingLogger } from '../support/logger.ts';
@@ -75,7 +75,7 @@ describe('blob envelope', () => {
         for (const length of [0, 1, 255, 256, 1023, 1024, 4096, 65_535, 65_536, 70_000]) {
           const content = compressible(length);
           const compression = compressionFor(profile, descriptor, length);
-          const stored = compression === 'Zlib' ? nodeCodecs.deflate(content) : content;
+          const stored = compression === 'Zlib' ? nodeCodecs.deflate(content, COMPRESSION_LEVEL[profile]) : content;
           const hints = descriptor.hints && descriptor.hints.length > 0 ? descriptor.hints : undefined;
           const expected = reference.encode({
             descriptor: hints ? { kind: descriptor.kind, hints } : { kind: descriptor.kind },

@@ -74,6 +74,22 @@ describe('zlib codecs', () => {
     }
   });
 
+  it('compress at the level asked for (1–9), any other level at 6, and every stream inflates in both', () => {
+    const data = samples[2]!;
+    // node:zlib's level 1 takes another path than its level 6 (fflate's levels differ less).
+    assert.notDeepEqual(Buffer.from(nodeCodecs.deflate(data, 1)), Buffer.from(nodeCodecs.deflate(data, 6)));
+    for (const writer of [portableCodecs, nodeCodecs]) {
+      const fast = writer.deflate(data, 1);
+      const best = writer.deflate(data, 9);
+      for (const level of [0, 10, 1.5, Number.NaN]) {
+        assert.deepEqual(Buffer.from(writer.deflate(data, level)), Buffer.from(writer.deflate(data)), `${writer.name}: level ${level} is 6`);
+      }
+      for (const reader of [portableCodecs, nodeCodecs]) {
+        for (const compressed of [fast, best]) assert.deepEqual(Buffer.from(reader.inflate(compressed)), Buffer.from(data));
+      }
+    }
+  });
+
   it('refuse corrupt and truncated streams', () => {
     const compressed = nodeCodecs.deflate(samples[2]!);
     const truncated = compressed.subarray(0, compressed.length - 10);

@@ -53,6 +53,15 @@ describe('msgpack encoder', () => {
     assert.deepEqual(Array.from(encodeMsgpack({ b: 1, a: 2 })), Array.from(encodeMsgpack({ a: 2, b: 1 })));
   });
 
+  it('sorts keys by UTF-16 code units as the library does, on both sides of the insertion-sort limit', () => {
+    const keys = ['b', 'a', 'Z', '_', 'é', '中', '\u{1F600}', '\uFF5E', '0', 'aa', 'ab', 'B', 'ba', '', 'a\u0000'];
+    for (let size = 2; size <= keys.length; size++) {
+      const shuffled = keys.slice(0, size).reverse();
+      same(Object.fromEntries(shuffled.map((key, i) => [key, i])));
+      same(Object.fromEntries([...shuffled.slice(1), shuffled[0]!].map((key, i) => [key, { [key]: i, z: i, a: i }])));
+    }
+  });
+
   it('leaves dates, other typed arrays, class instances and errors to @msgpack/msgpack', () => {
     same({ when: new Date(1_700_000_000_123) });
     same(new Int16Array([1, -1]));

@@ -116,6 +116,36 @@ export function insertEnvelope(io: BlobIo, ref: BlobRef, envelope: Uint8Array): 
   insertStored(io.conn, ref, envelope);
 }
 
+/** Rows per multi-row blob insert: two parameters each, under every engine's bound-parameter limit. */
+const INSERT_BLOBS_BATCH = 16;
+/** `INSERT_BLOB` with `n` rows (index `n`), built on first use; the driver caches each text's statement. */
+const insertBlobsSql: string[] = [];
+
+function insertBlobsStatement(rows: number): string {
+  return (insertBlobsSql[rows] ??= `INSERT OR IGNORE INTO blobs (hash, content) VALUES ${Array(rows).fill('(?, ?)').join(', ')}`);
+}
+
+/**
+ * Stores envelopes built beforehand, each under its ref (see
+ * {@link insertEnvelope}), in one statement per {@link INSERT_BLOBS_BATCH}
+ * rather than one per blob: a commit writes its checkpoint's blobs together.
+ * Rows go in order, so the first envelope of a ref still wins. A blob longer
+ * than the engine's row limit is written on its own, in chunks.
+ */
+export function insertEnvelopes(io: BlobIo, blobs: readonly { readonly ref: BlobRef; readonly envelope: Uint8Array }[]): void {
+  const limit = io.conn.info.maxValueBytes;
+  if (blobs.length === 1 || (limit !== undefined && blobs.some((blob) => blob.envelope.length > limit))) {
+    for (const blob of blobs) insertStored(io.conn, blob.ref, blob.envelope);
+    return;
+  }
+  for (let at = 0; at < blobs.length; at += INSERT_BLOBS_BATCH) {
+    const batch = blobs.slice(at, at + INSERT_BLOBS_BATCH);
+    const params: Array<string | Uint8Array> = [];
+    for (const blob of batch) params.push(blob.ref, blob.envelope);
+    io.conn.run(insertBlobsStatement(batch.length), params);
+  }
+}
+
 /** Writes the stored form of a blob, in chunks when it is longer than the engine's row limit. */
 function insertStored(conn: SqliteConnection, ref: BlobRef, stored: Uint8Array): void {
   const limit = conn.info.maxValueBytes;

@@ -16,7 +16,7 @@ import {
   type BlobArtifactDescriptor,
   type BlobCompression,
 } from './descriptor.ts';
-import { compressionFor, type BuiltinBlobProfile } from './profile.ts';
+import { COMPRESSION_LEVEL, compressionFor, type BuiltinBlobProfile } from './profile.ts';
 
 /** The msgpack envelope a typed blob is stored in: descriptor, compression, content. */
 export interface StoredBlobEnvelope {
@@ -66,7 +66,7 @@ export function encodeEnvelope(
   content: Uint8Array,
 ): Uint8Array {
   const compression = compressionFor(profile, descriptor, content.length);
-  const stored = compression === 'Zlib' ? codecs.deflate(content) : content;
+  const stored = compression === 'Zlib' ? codecs.deflate(content, COMPRESSION_LEVEL[profile]) : content;
   const prefix = envelopePrefix(descriptor, compression);
   const length = stored.length;
   const header = length < 0x100 ? 2 : length < 0x10000 ? 3 : 5;

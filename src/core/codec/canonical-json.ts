@@ -16,6 +16,7 @@
  */
 import { brandError } from '../contract/brand.ts';
 import type { Codecs } from './codecs.ts';
+import { sortKeys } from './sort-keys.ts';
 
 /**
  * Cycles can only show up as unbounded depth, so the set of open containers
@@ -91,25 +92,6 @@ function write(value: unknown, depth: number, open: Set<object> | null): string 
     default:
       throw new CanonicalJsonError(`canonical JSON cannot represent a ${typeof value}`);
   }
-}
-
-/**
- * Code-unit order, as `Array#sort` without a comparator gives: records have
- * a handful of keys, and an insertion sort over them is several times
- * faster than the generic sort (which is also kept for large maps).
- */
-function sortKeys(keys: string[]): string[] {
-  if (keys.length > 16) return keys.sort();
-  for (let i = 1; i < keys.length; i++) {
-    const key = keys[i]!;
-    let j = i - 1;
-    while (j >= 0 && keys[j]! > key) {
-      keys[j + 1] = keys[j]!;
-      j--;
-    }
-    keys[j + 1] = key;
-  }
-  return keys;
 }
 
 function writeContainer(value: object, depth: number, open: Set<object> | null): string {

@@ -4,7 +4,8 @@
  *
  * Whatever the implementation, the results are interchangeable: SHA-256 is
  * SHA-256 (lowercase hex), and compression produces standard zlib streams
- * (RFC 1950, level 6) that any implementation inflates. Two implementations
+ * (RFC 1950, level 6 unless a profile asks for less) that any implementation
+ * inflates. Two implementations
  * may emit different compressed bytes for the same input; nothing depends on
  * that, because blob refs hash the *uncompressed* content.
  */
@@ -21,8 +22,11 @@ export interface Codecs {
   readonly name: string;
   /** Lowercase hex SHA-256 of the bytes, or of the UTF-8 encoding of a string. */
   sha256Hex(data: Uint8Array | string): string;
-  /** A zlib stream (RFC 1950) at compression level 6. */
-  deflate(data: Uint8Array): Uint8Array;
+  /**
+   * A zlib stream (RFC 1950) at compression `level` (1–9; 6 when omitted).
+   * An implementation may ignore the level: any zlib stream reads back.
+   */
+  deflate(data: Uint8Array, level?: number): Uint8Array;
   /** Inflates a zlib stream; throws on a corrupt or truncated stream. */
   inflate(data: Uint8Array): Uint8Array;
 }
@@ -33,10 +37,15 @@ export const portableCodecs: Codecs = Object.freeze({
   sha256Hex(data: Uint8Array | string): string {
     return toHex(sha256(typeof data === 'string' ? utf8Encode(data) : data));
   },
-  deflate(data: Uint8Array): Uint8Array {
-    return zlibSync(data, { level: 6 });
+  deflate(data: Uint8Array, level = 6): Uint8Array {
+    return zlibSync(data, { level: zlibLevel(level) });
   },
   inflate(data: Uint8Array): Uint8Array {
     return unzlibSync(data);
   },
 });
+
+/** A zlib level (1–9) from a `deflate` argument: the default 6 for anything else. Shared by every driver's codecs. */
+export function zlibLevel(level: number): 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 {
+  return Number.isInteger(level) && level >= 1 && level <= 9 ? (level as 1) : 6;
+}

@@ -15,6 +15,7 @@
  * stay the reference.
  */
 import { Encoder, Decoder } from '@msgpack/msgpack';
+import { sortKeys } from './sort-keys.ts';
 
 const encoder = new Encoder({ sortKeys: true, ignoreUndefined: true });
 const decoder = new Decoder();
@@ -109,6 +110,12 @@ function write(value: unknown, depth: number): void {
     default:
       throw UNSUPPORTED;
   }
+  // Plain objects are most of a snapshot: one prototype look-up sends them
+  // straight to the map encoder, past the array and binary checks.
+  if (Object.getPrototypeOf(value) === Object.prototype) {
+    writeMap(value as Record<string, unknown>, depth);
+    return;
+  }
   if (Array.isArray(value)) {
     writeHeader(value.length, 0x90, 16, 0xdc, 0xdd);
     for (let i = 0; i < value.length; i++) write(value[i], depth + 1);
@@ -135,9 +142,13 @@ function write(value: unknown, depth: number): void {
   }
   // Extension types (Date) and other binary views keep the library's encoding.
   if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof ArrayBuffer) throw UNSUPPORTED;
-  const record = value as Record<string, unknown>;
+  writeMap(value as Record<string, unknown>, depth);
+}
+
+/** An object as a map: own enumerable string keys, sorted, `undefined` members left out. */
+function writeMap(record: Record<string, unknown>, depth: number): void {
   const keys = Object.keys(record);
-  if (keys.length > 1) keys.sort();
+  if (keys.length > 1) sortKeys(keys);
   let size = 0;
   for (let i = 0; i < keys.length; i++) if (record[keys[i]!] !== undefined) size++;
   writeHeader(size, 0x80, 16, 0xde, 0xdf);

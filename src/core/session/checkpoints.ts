@@ -5,7 +5,7 @@
  * checkpoint ref. Equal content gives equal refs, so an unchanged turn
  * reproduces the same checkpoint ref and stores nothing new.
  */
-import { insertEnvelope, lookupBlob, type BlobRef } from '../blobs/blob-table.ts';
+import { insertEnvelopes, lookupBlob, type BlobRef } from '../blobs/blob-table.ts';
 import { encodeEnvelope } from '../blobs/envelope.ts';
 import type { BuiltinBlobProfile } from '../blobs/profile.ts';
 import { BlobDescriptors, type BlobArtifactDescriptor } from '../blobs/descriptor.ts';
@@ -74,7 +74,7 @@ export function prepareCheckpoint(
 
 /** Writes a prepared checkpoint's blobs. Runs inside the caller's write transaction. */
 export function writeCheckpoint(ctx: StoreContext, prepared: PreparedCheckpoint): StoredSessionCheckpoint {
-  for (const blob of prepared.blobs) insertEnvelope(ctx, blob.ref, blob.envelope);
+  if (prepared.blobs.length > 0) insertEnvelopes(ctx, prepared.blobs);
   return { checkpoint_ref: prepared.checkpoint_ref, manifest: prepared.manifest };
 }
 

@@ -17,10 +17,10 @@ import { StoreError } from '../contract/errors.ts';
 import { completeQueueClaims } from '../queue/completion.ts';
 import { prepareCheckpoint, writeCheckpoint, type PreparedCheckpoint } from './checkpoints.ts';
 import type { StoreContext } from './context.ts';
-import { countLiveNodes, insertNodeRows, nodeRows, replaceAllNodeRows, type NodeRow } from './graph-table.ts';
+import { checkedNodeRows, countLiveNodes, insertNodeRows, replaceAllNodeRows, type NodeRow } from './graph-table.ts';
 import { readHeadBinding, writeHeadMeta, type HeadBinding } from './head-table.ts';
 import type { GraphCommitDelta, RuntimeCommit, RuntimeCommitResult, SessionHeadMeta } from '../contract/session-records.ts';
-import { findTurnCommit, insertTurnCommit } from './turn-commit-table.ts';
+import { claimTurnCommit, findTurnCommit } from './turn-commit-table.ts';
 import { insertUsageDeltas } from './usage-table.ts';
 
 /** A checked commit with its blobs encoded and hashed and its node rows serialised. */
@@ -35,7 +35,7 @@ export interface PreparedRuntimeCommit {
 export function prepareRuntimeCommit(ctx: StoreContext, commit: RuntimeCommit): PreparedRuntimeCommit {
   const { graph } = commit;
   const nodes = 'Append' in graph ? graph.Append.nodes : 'ReplaceFull' in graph ? graph.ReplaceFull.nodes : [];
-  return { commit, checkpoint: prepareCheckpoint(ctx.codecs, ctx.commitProfile, commit.checkpoint), rows: nodeRows(nodes) };
+  return { commit, checkpoint: prepareCheckpoint(ctx.codecs, ctx.commitProfile, commit.checkpoint), rows: checkedNodeRows(nodes) };
 }
 
 /** Runs a prepared commit inside the caller's write transaction. */
@@ -51,36 +51,39 @@ export function applyRuntimeCommit(ctx: StoreContext, prepared: PreparedRuntimeC
     });
   }
 
+  const actual = existing?.head_revision ?? 0;
+  const next = actual + 1;
+  const { checkpoint } = prepared;
+  const result: RuntimeCommitResult = { head_revision: next, checkpoint_ref: checkpoint.checkpoint_ref, manifest: checkpoint.manifest };
   const stamp = commit.turn_commit;
   if (stamp !== null) {
     const conflict = () =>
       new StoreError({ kind: 'RuntimeTurnCommitConflict', session_id: stamp.session_id, turn_id: stamp.turn_id });
     if (stamp.session_id !== commit.session_id) throw conflict();
-    const prior = findTurnCommit(conn, stamp);
-    if (prior !== undefined) {
-      // An idempotent retry: hand back the first result, check nothing else.
-      if (prior.hash === stamp.turn_commit_hash) return prior.result();
+    // The turn is claimed where it is checked: a row that exists means a
+    // retry (hand back the first result, check nothing else) or a conflict.
+    if (!claimTurnCommit(conn, stamp, result, now)) {
+      const prior = findTurnCommit(conn, stamp);
+      if (prior !== undefined && prior.hash === stamp.turn_commit_hash) return prior.result();
       throw conflict();
     }
   }
 
-  const actual = existing?.head_revision ?? 0;
   if (commit.expected_head_revision !== null && commit.expected_head_revision !== actual) {
     throw new StoreError({ kind: 'HeadRevisionConflict', expected: commit.expected_head_revision, actual });
   }
   // Checks and deletes the claimed batches; a lost claim throws, undoing it all.
   completeQueueClaims(conn, commit.session_id, commit.completed_queue_claims);
 
-  const stored = writeCheckpoint(ctx, prepared.checkpoint);
+  writeCheckpoint(ctx, checkpoint);
   insertUsageDeltas(conn, commit.usage_deltas);
   const graph = applyGraphDelta(conn, commit.graph, prepared.rows, existing);
-  const next = actual + 1;
   const meta: SessionHeadMeta = {
     session_id: commit.session_id,
     head_revision: next,
     config: commit.config,
     agent_frames: commit.agent_frames,
-    checkpoint_ref: stored.checkpoint_ref,
+    checkpoint_ref: checkpoint.checkpoint_ref,
     graph_node_count: graph.liveCount,
   };
   if (commit.current_agent_frame_id !== '') meta.current_agent_frame_id = commit.current_agent_frame_id;
@@ -89,8 +92,6 @@ export function applyRuntimeCommit(ctx: StoreContext, prepared: PreparedRuntimeC
   if (commit.committed_attachment_ids.length > 0) {
     stampAttachmentsCommitted(conn, commit.session_id, commit.committed_attachment_ids, now);
   }
-  const result: RuntimeCommitResult = { head_revision: next, checkpoint_ref: stored.checkpoint_ref, manifest: stored.manifest };
-  if (stamp !== null) insertTurnCommit(conn, stamp, result, now);
   return result;
 }
 

@@ -73,17 +73,55 @@ export function nodeRows(nodes: readonly SessionNodeRecord[]): NodeRow[] {
   return nodes.map((node) => ({ node_id: node.node_id, parent_node_id: node.parent_node_id ?? null, json: stringifyJsonRow(node) }));
 }
 
-/** Inserts rows in order. A node id that exists (even tombstoned) is refused and nothing is kept. */
+/**
+ * {@link nodeRows} for nodes a commit's check passed (`decodeNodes`: plain
+ * JSON, bytes refused), so plain `JSON.stringify` writes them exactly and the
+ * walk looking for bytes is skipped.
+ */
+export function checkedNodeRows(nodes: readonly SessionNodeRecord[]): NodeRow[] {
+  return nodes.map((node) => ({ node_id: node.node_id, parent_node_id: node.parent_node_id ?? null, json: JSON.stringify(node) }));
+}
+
+/** Rows per multi-row node insert: three parameters each, under every engine's bound-parameter limit (100 on a Durable Object). */
+const INSERT_NODES_BATCH = 32;
+/** `INSERT_NODE` with `n` rows (index `n`), built on first use; the driver caches each text's statement. */
+const insertNodesSql: string[] = [];
+
+function insertNodesStatement(rows: number): string {
+  return (insertNodesSql[rows] ??= `${INSERT_NODE.slice(0, INSERT_NODE.indexOf('VALUES'))}VALUES ${Array(rows).fill('(?, ?, ?)').join(', ')}`);
+}
+
+/**
+ * Inserts rows in order, one statement per {@link INSERT_NODES_BATCH} rows (a
+ * turn's append is one statement). A node id that exists (even tombstoned)
+ * is refused and nothing is kept.
+ */
 export function insertNodeRows(conn: SqliteConnection, rows: readonly NodeRow[]): void {
-  for (const row of rows) {
+  if (rows.length === 1) return insertNodeRow(conn, rows[0]!);
+  for (let at = 0; at < rows.length; at += INSERT_NODES_BATCH) {
+    const batch = rows.slice(at, at + INSERT_NODES_BATCH);
+    const params: Array<string | null> = [];
+    for (const row of batch) params.push(row.node_id, row.parent_node_id, row.json);
     try {
-      conn.run(INSERT_NODE, [row.node_id, row.parent_node_id, row.json]);
+      conn.run(insertNodesStatement(batch.length), params);
     } catch (error) {
-      if (isConstraintError(error)) {
-        throw StoreError.backend(`session node \`${row.node_id}\` already exists: ${error.message}`, error);
-      }
+      if (!isConstraintError(error)) throw error;
+      // The failed statement wrote nothing: insert its rows one by one to
+      // name the first id that exists (the caller's transaction rolls back).
+      for (const row of batch) insertNodeRow(conn, row);
       throw error;
     }
+  }
+}
+
+function insertNodeRow(conn: SqliteConnection, row: NodeRow): void {
+  try {
+    conn.run(INSERT_NODE, [row.node_id, row.parent_node_id, row.json]);
+  } catch (error) {
+    if (isConstraintError(error)) {
+      throw StoreError.backend(`session node \`${row.node_id}\` already exists: ${error.message}`, error);
+    }
+    throw error;
   }
 }
 

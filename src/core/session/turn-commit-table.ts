@@ -12,8 +12,8 @@ import { messageOf } from '../shape.ts';
 
 const SELECT_TURN =
   'SELECT turn_commit_hash, result_json FROM runtime_turn_commits WHERE session_id = ? AND turn_id = ?';
-const INSERT_TURN =
-  'INSERT INTO runtime_turn_commits (session_id, turn_id, turn_commit_hash, result_json, committed_at_ms) VALUES (?, ?, ?, ?, ?)';
+const CLAIM_TURN =
+  'INSERT INTO runtime_turn_commits (session_id, turn_id, turn_commit_hash, result_json, committed_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, turn_id) DO NOTHING';
 
 export type PriorTurn = { readonly hash: string; readonly result: () => RuntimeCommitResult };
 
@@ -33,11 +33,18 @@ export function findTurnCommit(conn: SqliteConnection, stamp: RuntimeTurnCommitS
   };
 }
 
-export function insertTurnCommit(
+/**
+ * Records the stamp's turn with `result`, unless a row for that turn exists;
+ * returns whether it wrote. A commit claims its turn this way where it would
+ * look the turn up (one statement instead of a lookup and an insert), knowing
+ * its result already; its transaction rolls the row back if a later check fails.
+ */
+export function claimTurnCommit(
   conn: SqliteConnection,
   stamp: RuntimeTurnCommitStamp,
   result: RuntimeCommitResult,
   now: number,
-): void {
-  conn.run(INSERT_TURN, [stamp.session_id, stamp.turn_id, stamp.turn_commit_hash, stringifyJsonRow(encodeCommitResult(result)), now]);
+): boolean {
+  const json = stringifyJsonRow(encodeCommitResult(result));
+  return conn.run(CLAIM_TURN, [stamp.session_id, stamp.turn_id, stamp.turn_commit_hash, json, now]).changes > 0;
 }

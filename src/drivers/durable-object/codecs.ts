@@ -8,7 +8,7 @@
  * codecs there. Same formats either way: SHA-256 hex and standard zlib
  * streams, so a database written with one set reads with the other.
  */
-import type { Codecs } from '../../core/codec/codecs.ts';
+import { zlibLevel, type Codecs } from '../../core/codec/codecs.ts';
 
 interface NodeCrypto {
   createHash(algorithm: 'sha256'): { update(data: Uint8Array | string): { digest(encoding: 'hex'): string } };
@@ -46,7 +46,7 @@ function lookUp(): Codecs | undefined {
   return Object.freeze({
     name: 'builtin',
     sha256Hex: (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex'),
-    deflate: (data: Uint8Array) => plain(deflateSync(data, { level: 6 })),
+    deflate: (data: Uint8Array, level = 6) => plain(deflateSync(data, { level: zlibLevel(level) })),
     inflate: (data: Uint8Array) => plain(inflateSync(data)),
   });
 }

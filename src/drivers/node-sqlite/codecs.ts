@@ -4,7 +4,7 @@
  */
 import { hash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { Codecs } from '../../core/codec/codecs.ts';
+import { zlibLevel, type Codecs } from '../../core/codec/codecs.ts';
 
 /** Node's `node:crypto` SHA-256 and `node:zlib`: several times faster than the portable codecs, same bytes. */
 export const nodeCodecs: Codecs = Object.freeze({
@@ -13,8 +13,8 @@ export const nodeCodecs: Codecs = Object.freeze({
     // One-shot `crypto.hash` skips the Hash object: about half the time for small inputs.
     return hash('sha256', data, 'hex');
   },
-  deflate(data: Uint8Array): Uint8Array {
-    return plain(deflateSync(data, { level: 6, windowBits: windowBitsFor(data.length) }));
+  deflate(data: Uint8Array, level = 6): Uint8Array {
+    return plain(deflateSync(data, { level: zlibLevel(level), windowBits: windowBitsFor(data.length) }));
   },
   inflate(data: Uint8Array): Uint8Array {
     return plain(inflateSync(data));

@@ -167,16 +167,15 @@ function floorCommitter(runner: TurnRunner, statements: readonly string[], turn:
   const nodes = (sample.graph as { Append: { nodes: SessionNodeRecord[] } }).Append.nodes.map((node) => stringifyJsonRow(node));
   const head = stringifyJsonRow({ session_id: 'root', head_revision: 1, config: CONFIG, agent_frames: [FRAME], current_agent_frame_id: FRAME.frame_id, checkpoint_ref: 'c'.repeat(64), leaf_node_id: 'n1b', graph_node_count: 2 });
   const result = stringifyJsonRow({ head_revision: 1, checkpoint_ref: 'c'.repeat(64), manifest: { turn_state: sample.checkpoint.turn_state, tool_state_ref: 'a'.repeat(64) } });
-  // The parameters of each recorded statement, in the store's order.
+  // The parameters of each recorded statement, in the store's order: the
+  // head, the turn claimed, the blobs and the nodes each in one statement.
   const params = (i: number): unknown[][] => [
     [],
-    ['root', `turn-${i}`],
-    ...blobs.map((content) => [scatteredKey(), content]),
-    ['turn', 'gpt-5.4-mini', 1200, 300, 800, 50],
-    [`n${i}a`, `n${i - 1}b`, nodes[0]],
-    [`n${i}b`, `n${i}a`, nodes[1]],
-    ['root', head, i],
     ['root', `turn-${i}`, STAMP_HASH, result, 1_780_000_000_000 + i],
+    blobs.flatMap((content) => [scatteredKey(), content]),
+    ['turn', 'gpt-5.4-mini', 1200, 300, 800, 50],
+    [`n${i}a`, `n${i - 1}b`, nodes[0], `n${i}b`, `n${i}a`, nodes[1]],
+    ['root', head, i],
   ];
   if (params(3).length !== statements.length) throw new Error(`the store ran ${statements.length} statements: ${statements.join('; ')}`);
   let i = 2;
