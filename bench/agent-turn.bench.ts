@@ -22,64 +22,26 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { PluginSessionSnapshot, ToolState } from '../src/core/contract/session-model.ts';
 import { nodeCodecs } from '../src/drivers/node-sqlite/codecs.ts';
 import { openSessions } from '../src/openers/node-sessions.ts';
-import { databaseBytes, medianMs, printRatio, printTable, prose, type BenchContext } from './lib.ts';
+import { databaseBytes, medianMs, printRatio, printTable, type BenchContext } from './lib.ts';
+import { AGENT_MODEL, commitAgentTurn } from './peers/lash.ts';
+import { peerTurn, type PeerTurn } from './peers/workload.ts';
 
 const TURNS = 1_000;
-const MODEL = { id: 'gpt-5.4-mini', limits: { context_window_tokens: 200_000 } };
-const BASE_TOOLS = Array.from({ length: 10 }, (_, t) => ({
-  name: `tool_${t}`,
-  description: prose(620, t),
-  parameters: { type: 'object', properties: { path: { type: 'string', description: prose(90, t + 50) }, limit: { type: 'integer' } } },
-}));
-
-/** Turn `n`'s tool state: entry `n % 10` changed (a new description), the others as they were. */
-function toolState(n: number): ToolState {
-  const changed = n % BASE_TOOLS.length;
-  return {
-    generation: n,
-    tools: Object.fromEntries(
-      BASE_TOOLS.map((manifest, t) => [manifest.name, { manifest: t === changed ? { ...manifest, description: `${prose(600, n + 1000)} #${n}` } : manifest }]),
-    ),
-  };
-}
-
-function pluginSnapshot(n: number): PluginSessionSnapshot {
-  return { plugins: { memory: { meta: { plugin_id: 'memory', plugin_version: '1.4.0', revision: n, state: { notes: Array.from({ length: 12 }, (_, k) => prose(150, n + k)) } } } } };
-}
-
-/** The inputs of turn `n` (built outside the timed part). */
-function turnInput(n: number) {
-  return {
-    question: `${prose(1000, 2 * n)}?`,
-    answer: prose(1024, 2 * n + 1),
-    tool: toolState(n),
-    plugin: n % 10 === 0 ? pluginSnapshot(n) : undefined,
-  };
-}
-type TurnInput = ReturnType<typeof turnInput>;
+const turnInput = peerTurn;
+type TurnInput = PeerTurn;
 
 // ---- the store: the session API, default options ---------------------------------
 
 async function storeSide(path: string) {
   const sessions = await openSessions(path);
-  const session = await sessions.session('agent', { config: { provider: 'openai', model: MODEL } });
+  const session = await sessions.session('agent', { config: { provider: 'openai', model: AGENT_MODEL } });
   return {
     sessions,
     session,
     async turn(n: number, input: TurnInput): Promise<void> {
-      await session.commitTurn({
-        turnId: `turn-${n}`,
-        messages: [
-          { role: 'user', text: input.question },
-          { role: 'assistant', text: input.answer },
-        ],
-        usage: { inputTokens: 1200, outputTokens: 300, cachedInputTokens: 800, reasoningTokens: 50 },
-        toolState: input.tool,
-        ...(input.plugin === undefined ? {} : { pluginSnapshot: input.plugin }),
-      });
+      await commitAgentTurn(session, `turn-${n}`, input);
     },
     async read(): Promise<number> {
       await session.reload();

@@ -32,10 +32,10 @@
  * Run alone: `npm run bench:langgraph` (add `-- --quick` for 100 turns).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LashCheckpointSaver } from '../src/langgraph.ts';
 import { openNodeSqlite } from '../src/node.ts';
+import { bundleForChild } from './child-bundle.ts';
 import { printRatio, printTable, type BenchContext } from './lib.ts';
 import { KINDS, runBoth, type KindName, type Opened, type RunResult } from './langgraph-workload.ts';
 
@@ -61,18 +61,7 @@ async function loadSqliteSaver(): Promise<((path: string) => Opened) | string> {
  * where it finds the same packages.
  */
 async function runInOtherNode(node: string, dir: string, turns: number): Promise<Record<KindName, RunResult> | string> {
-  const esbuild = await import('esbuild');
-  const out = join(import.meta.dirname, '..', 'node_modules', '.cache', 'lash-bench', 'langgraph-reference.mjs');
-  mkdirSync(join(out, '..'), { recursive: true });
-  esbuild.buildSync({
-    entryPoints: [join(import.meta.dirname, 'langgraph-reference.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'silent',
-  });
+  const out = await bundleForChild(join(import.meta.dirname, 'langgraph-reference.ts'), 'langgraph-reference.mjs');
   const child = spawnSync(node, [out, dir, String(turns)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (child.status !== 0) return `${node} exited ${child.status}: ${(child.stderr || child.stdout).split('\n')[0]}`;
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<KindName, RunResult>;

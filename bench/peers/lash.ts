@@ -8,11 +8,13 @@ import type { Session } from '../../src/api/session.ts';
 import { openSessions } from '../../src/openers/node-sessions.ts';
 import { HISTORY_MESSAGES, timed, type PeerSide, type PeerTurn } from './workload.ts';
 
-const MODEL = { id: 'gpt-5.4-mini', limits: { context_window_tokens: 200_000 } };
+/** The model the agent-turn workload's session is configured with. */
+export const AGENT_MODEL = { id: 'gpt-5.4-mini', limits: { context_window_tokens: 200_000 } };
 
-function commit(session: Session, input: PeerTurn): Promise<unknown> {
+/** One agent turn through the session API (also `agent-turn.bench.ts`'s store side). */
+export function commitAgentTurn(session: Session, turnId: string, input: Omit<PeerTurn, 'n'>): Promise<unknown> {
   return session.commitTurn({
-    turnId: `turn-${input.n}`,
+    turnId,
     messages: [
       { role: 'user', text: input.question },
       { role: 'assistant', text: input.answer },
@@ -25,11 +27,11 @@ function commit(session: Session, input: PeerTurn): Promise<unknown> {
 
 export async function openLash(path: string): Promise<PeerSide> {
   const sessions = await openSessions(path);
-  const session = await sessions.session('agent', { config: { provider: 'openai', model: MODEL } });
+  const session = await sessions.session('agent', { config: { provider: 'openai', model: AGENT_MODEL } });
   return {
     path,
     async turn(input) {
-      const { ms, cpuMs } = await timed(() => commit(session, input));
+      const { ms, cpuMs } = await timed(() => commitAgentTurn(session, `turn-${input.n}`, input));
       return { ms, cpuMs };
     },
     async readHistory() {

@@ -5,27 +5,15 @@
  * same packages, as `langgraph.bench.ts` does for its reference run.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleForChild } from '../child-bundle.ts';
 import type { ChildRequest } from './sqlitesaver-child.ts';
 import type { PeerOpener, PeerSide, Took } from './workload.ts';
 
 type Reply = Record<string, unknown> & { error?: string };
 
-async function bundleChild(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const out = join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'lash-bench', 'peers-sqlitesaver-child.mjs');
-  mkdirSync(join(out, '..'), { recursive: true });
-  esbuild.buildSync({
-    entryPoints: [join(import.meta.dirname, 'sqlitesaver-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'silent',
-  });
-  return out;
+function bundleChild(): Promise<string> {
+  return bundleForChild(join(import.meta.dirname, 'sqlitesaver-child.ts'), 'peers-sqlitesaver-child.mjs');
 }
 
 /** One child: each request waits for its one reply; the child's exit (or failing to start) rejects what is pending. */

@@ -3,8 +3,7 @@
  * and an assistant message of about 1 KiB, an ~8 KiB tool state with one
  * entry changed, and every 10th turn a ~2 KiB plugin state.
  *
- * The same inputs as `agent-turn.bench.ts` builds (that file does not export
- * them; the builders here make the same values from the same seeds).
+ * `agent-turn.bench.ts` builds its turns here too.
  */
 import type { PluginSessionSnapshot, ToolState } from '../../src/core/contract/session-model.ts';
 import { prose } from '../lib.ts';
